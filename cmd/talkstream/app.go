@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/config"
+	"github.com/talkstream/talkstream/fetch"
+	"github.com/talkstream/talkstream/merge"
+	"github.com/talkstream/talkstream/publish"
+	"github.com/talkstream/talkstream/store"
+)
+
+// app is the wiring shared by the verbs: the loaded config and the stages
+// built from it.
+type app struct {
+	cfg     *config.Config
+	store   *store.Store
+	merger  *merge.Merger
+	fetcher *fetch.Fetcher
+}
+
+// newFlags returns a verb's flag set with the -config flag every verb has.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet("talkstream "+name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	path := fs.String("config", "feeds.yaml", "the config `file`")
+	return fs, path
+}
+
+// parseFlags parses args; -h is a success, any other flag error a usage error.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		return errHelp
+	}
+	return errUsage
+}
+
+// errHelp ends a verb that printed its help: exit 0.
+var errHelp = fmt.Errorf("%w: help", errUsage)
+
+// openApp loads the config and opens the store.
+func openApp(ctx context.Context, path string) (*app, error) {
+	cfg, err := config.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	return &app{
+		cfg:     cfg,
+		store:   st,
+		merger:  merge.New(mergeOptions(cfg)),
+		fetcher: fetch.New(fetch.Options{}),
+	}, nil
+}
+
+func (a *app) Close() error { return a.store.Close() }
+
+func mergeOptions(cfg *config.Config) merge.Options {
+	opts := merge.Options{Sources: cfg.Sources}
+	for _, s := range cfg.Speakers {
+		opts.Speakers = append(opts.Speakers, merge.Speaker{ID: s.ID, Name: s.Name, Aliases: s.Aliases})
+	}
+	for _, e := range cfg.Events {
+		opts.Events = append(opts.Events, merge.Event{ID: e.ID, Name: e.Name, Match: e.Match})
+	}
+	for _, r := range cfg.Rules {
+		opts.Rules = append(opts.Rules, merge.Rule{Match: r.Match, Tags: r.Tags, Kind: r.Kind})
+	}
+	return opts
+}
+
+func publishOptions(cfg *config.Config) publish.Options {
+	opts := publish.Options{
+		Title:       cfg.Title,
+		Description: cfg.Description,
+		BaseURL:     cfg.BaseURL,
+		Language:    cfg.Language,
+		Limit:       cfg.Limit,
+	}
+	for _, s := range cfg.Speakers {
+		opts.Speakers = append(opts.Speakers, publish.Speaker{ID: s.ID, Name: s.Name, URL: s.URL})
+	}
+	for _, e := range cfg.Events {
+		opts.Events = append(opts.Events, publish.Event{ID: e.ID, Name: e.Name})
+	}
+	return opts
+}
+
+// sources returns the configured sources with their stored fetch state.
+func (a *app) sources(ctx context.Context) ([]talkstream.Source, error) {
+	states, err := a.store.SourceStates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]talkstream.Source, len(a.cfg.Sources))
+	for i, s := range a.cfg.Sources {
+		s.State = states[s.ID]
+		out[i] = s
+	}
+	return out, nil
+}
+
+// rebuildItems derives every item again from its stored entries, so that a
+// change to speakers, events or rules in the config shows without a refetch.
+func (a *app) rebuildItems(ctx context.Context) error {
+	return a.store.Update(ctx, func(tx *store.Tx) error {
+		ids, err := tx.ItemIDs()
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := a.merger.Rebuild(tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// render renders every output from the store.
+func (a *app) render(ctx context.Context, now time.Time) (*publish.Site, error) {
+	items, err := a.store.Items(ctx, 0)
+	if err != nil {
+		return nil, err
+	}
+	srcs, err := a.sources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return publish.Render(publishOptions(a.cfg), items, srcs, now)
+}

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/talkstream/talkstream/config"
+	"github.com/talkstream/talkstream/store"
+)
+
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := newFlags("check", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		var errs config.Errors
+		if errors.As(err, &errs) {
+			for _, e := range errs {
+				fmt.Fprintln(stderr, e)
+			}
+			return fmt.Errorf("%d problem(s) in %s", len(errs), *path)
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: ok: %d sources, %d speakers, %d events, %d rules\n",
+		*path, len(cfg.Sources), len(cfg.Speakers), len(cfg.Events), len(cfg.Rules))
+	return nil
+}
+
+func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := newFlags("build", stderr)
+	out := fs.String("out", "", "write the outputs into this `directory` (required)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		fmt.Fprintln(stderr, "talkstream build: -out DIR is required")
+		fs.Usage()
+		return errUsage
+	}
+	a, err := openApp(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.rebuildItems(ctx); err != nil {
+		return err
+	}
+	site, err := a.render(ctx, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if err := site.WriteDir(*out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s to %s\n", strings.Join(site.Paths(), " "), *out)
+	return nil
+}
+
+func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := newFlags("status", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	srcs, err := a.sources(ctx)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SOURCE\tKIND\tLAST FETCH\tHTTP\tDURATION\tBYTES\tENTRIES\tNEXT CHECK\tERRORS\tLAST ERROR")
+	for _, s := range srcs {
+		st := s.State
+		last, next := "never", "now"
+		if !st.LastFetch.IsZero() {
+			last = st.LastFetch.Local().Format("2006-01-02 15:04:05")
+		}
+		if !st.NextCheck.IsZero() {
+			next = st.NextCheck.Local().Format("2006-01-02 15:04:05")
+		}
+		if st.Gone {
+			next = "gone (410): fix the url in the config"
+		}
+		lastErr := st.LastError
+		if st.MovedTo != "" {
+			lastErr = strings.TrimSpace(lastErr + " moved permanently to " + st.MovedTo)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, last, st.LastStatus,
+			st.Duration.Round(time.Millisecond), st.Bytes, st.Entries, next, st.Errors, lastErr)
+	}
+	return tw.Flush()
+}
+
+func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, path := newFlags("explain", stderr)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(stderr, "usage: talkstream explain [-config FILE] ITEM-ID")
+		return errUsage
+	}
+	a, err := openApp(ctx, *path)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	id := fs.Arg(0)
+	it, err := a.store.Item(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		ids, ferr := a.store.FindItems(ctx, id)
+		if ferr != nil {
+			return ferr
+		}
+		switch len(ids) {
+		case 0:
+			return fmt.Errorf("no item %q (ids are in feed.json and in the page's links)", id)
+		case 1:
+			it, err = a.store.Item(ctx, ids[0])
+		default:
+			return fmt.Errorf("%q is ambiguous: %s", id, strings.Join(ids, ", "))
+		}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "item %s: %s\n", it.ID, it.Title)
+	fmt.Fprintf(stdout, "  kind %s; published %s; updated %s\n", it.Kind, it.Published.Format(time.RFC3339), it.Updated.Format(time.RFC3339))
+	if len(it.Speakers) > 0 {
+		fmt.Fprintf(stdout, "  speakers: %s\n", strings.Join(it.Speakers, ", "))
+	}
+	if it.Event != "" {
+		fmt.Fprintf(stdout, "  event: %s\n", it.Event)
+	}
+	if len(it.Tags) > 0 {
+		fmt.Fprintf(stdout, "  tags: %s\n", strings.Join(it.Tags, ", "))
+	}
+	if it.Video != nil {
+		fmt.Fprintf(stdout, "  video: %s %s\n", it.Video.Provider, it.Video.ID)
+	}
+	fmt.Fprintf(stdout, "entries (%d):\n", len(it.Entries))
+	for _, e := range it.Entries {
+		fmt.Fprintf(stdout, "  - [%s] %s: %q %s\n", e.Role, e.Entry.SourceID, e.Entry.Title, e.Entry.Link)
+	}
+	fmt.Fprintln(stdout, "why:")
+	for _, w := range it.Why {
+		fmt.Fprintf(stdout, "  - %s\n", w)
+	}
+	return nil
+}

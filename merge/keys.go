@@ -1,0 +1,242 @@
+package merge
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/url"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/talkstream/talkstream"
+)
+
+// trackingParams are query parameters that say where a click came from, not
+// what the page is; two URLs that differ only in them are the same page.
+var trackingParams = map[string]bool{
+	"fbclid": true, "gclid": true, "dclid": true, "msclkid": true, "yclid": true,
+	"ref": true, "ref_src": true, "ref_url": true, "referrer": true, "source": true,
+	"feature": true, "si": true, "igshid": true, "spm": true, "_hsenc": true, "_hsmi": true,
+	"mkt_tok": true, "ocid": true, "cmpid": true, "s_cid": true, "share": true,
+}
+
+var trackingPrefixes = []string{"utm_", "mc_", "pk_", "piwik_", "matomo_", "hsa_", "oly_"}
+
+func isTracking(param string) bool {
+	p := strings.ToLower(param)
+	if trackingParams[p] {
+		return true
+	}
+	for _, pre := range trackingPrefixes {
+		if strings.HasPrefix(p, pre) {
+			return true
+		}
+	}
+	return false
+}
+
+// CanonicalURL reduces a URL to the form two publishers of the same page
+// agree on: lower-case host without "www." and default port, http and https
+// folded (to https), no fragment, no tracking parameters, remaining query
+// parameters sorted, and no trailing slash (but "/" for the root). It returns
+// "" for anything that is not an absolute http(s) URL. It is idempotent.
+func CanonicalURL(raw string) string {
+	raw = strings.TrimSpace(raw)
+	if strings.HasPrefix(raw, "//") {
+		raw = "https:" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	scheme := strings.ToLower(u.Scheme)
+	if scheme != "http" && scheme != "https" {
+		return ""
+	}
+	host := strings.ToLower(u.Hostname())
+	host = strings.TrimSuffix(host, ".")
+	host = strings.TrimPrefix(host, "www.")
+	if host == "" {
+		return ""
+	}
+	if port := u.Port(); port != "" && port != "80" && port != "443" {
+		host += ":" + port
+	}
+	path := u.EscapedPath()
+	if p, err := url.PathUnescape(path); err == nil {
+		// Re-escape uniformly so %7E and ~ compare equal.
+		path = (&url.URL{Path: p}).EscapedPath()
+	}
+	path = strings.TrimRight(path, "/")
+	for _, idx := range []string{"/index.html", "/index.htm", "/index.php"} {
+		path = strings.TrimSuffix(path, idx)
+	}
+	if path == "" {
+		path = "/"
+	}
+	q := u.Query()
+	for k := range q {
+		if isTracking(k) {
+			delete(q, k)
+		}
+	}
+	out := "https://" + host + path
+	if len(q) > 0 {
+		out += "?" + q.Encode() // Encode sorts by key
+	}
+	return out
+}
+
+// Key prefixes: each key is "kind:value", so different kinds never collide.
+const (
+	keyURL   = "url:"
+	keyVideo = "video:"
+)
+
+// videoInHTML finds video URLs in links and iframes of an entry's HTML.
+var videoInHTML = regexp.MustCompile(`(?i)(?:href|src|data-src)\s*=\s*["']?([^"'\s>]+)`)
+
+// htmlVideos returns the distinct videos referenced from HTML.
+func htmlVideos(html string) []*talkstream.Video {
+	var out []*talkstream.Video
+	seen := map[string]bool{}
+	for _, m := range videoInHTML.FindAllStringSubmatch(html, -1) {
+		v := talkstream.ParseVideoURL(strings.ReplaceAll(m[1], "&amp;", "&"))
+		if v == nil || seen[v.Provider+v.ID] {
+			continue
+		}
+		seen[v.Provider+v.ID] = true
+		out = append(out, v)
+	}
+	return out
+}
+
+// entryVideo is the one video an entry is, or is about: its own Video, else
+// a video link, enclosure or curated video link, else the single video its
+// HTML references. A post that references several videos (a roundup) is
+// about none of them.
+func entryVideo(e *talkstream.Entry) (*talkstream.Video, string) {
+	if e.Video != nil && e.Video.ID != "" {
+		return e.Video, "the feed's video id"
+	}
+	if v := talkstream.ParseVideoURL(e.Link); v != nil {
+		return v, "its link"
+	}
+	for _, l := range e.Links {
+		if l.Role == talkstream.RoleVideo {
+			if v := talkstream.ParseVideoURL(l.URL); v != nil {
+				return v, "its video link"
+			}
+		}
+	}
+	for _, enc := range e.Enclosures {
+		if v := talkstream.ParseVideoURL(enc.URL); v != nil {
+			return v, "its enclosure"
+		}
+	}
+	vs := htmlVideos(e.Content + " " + e.Summary)
+	if len(vs) == 1 {
+		return vs[0], "the one video its HTML embeds or links"
+	}
+	return nil, ""
+}
+
+// keyedLinkRoles are the curated link roles specific enough to identify a
+// talk; an event page is shared by every talk at the event, so it is not.
+var keyedLinkRoles = map[talkstream.Role]bool{
+	talkstream.RoleVideo: true, talkstream.RoleSlides: true, talkstream.RolePost: true, talkstream.RolePaper: true,
+}
+
+// Keys returns the cross-source keys of an entry, sorted, each with the
+// reason it was derived (for explain).
+func Keys(e *talkstream.Entry) map[string]string {
+	keys := map[string]string{}
+	addURL := func(raw, why string) {
+		c := CanonicalURL(raw)
+		if c == "" || strings.HasSuffix(c, "/") {
+			return // a site's home page identifies no talk
+		}
+		keys[keyURL+c] = why
+	}
+	if v, why := entryVideo(e); v != nil {
+		keys[keyVideo+v.Provider+":"+v.ID] = why
+	}
+	addURL(e.Link, "its link")
+	for _, l := range e.Links {
+		if keyedLinkRoles[l.Role] {
+			addURL(l.URL, "its "+string(l.Role)+" link")
+		}
+	}
+	return keys
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func hashStrings(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// EntryID is an entry's identity inside its source: the GUID, else the
+// link, else a hash of title and content.
+func EntryID(e *talkstream.Entry) string {
+	switch {
+	case strings.TrimSpace(e.GUID) != "":
+		return strings.TrimSpace(e.GUID)
+	case strings.TrimSpace(e.Link) != "":
+		return strings.TrimSpace(e.Link)
+	}
+	return "hash:" + hashStrings(e.Title, e.Content, e.Summary)[:32]
+}
+
+// assignIDs gives every entry of one fetch its identity. When a GUID is
+// shared by several entries of one feed (a publisher bug), those entries
+// are told apart by GUID and link, as miniflux does; exact duplicates
+// collapse to one.
+func assignIDs(entries []talkstream.Entry) []string {
+	ids := make([]string, len(entries))
+	count := map[string]int{}
+	for i := range entries {
+		ids[i] = EntryID(&entries[i])
+		count[ids[i]]++
+	}
+	for i := range entries {
+		if count[ids[i]] > 1 && strings.TrimSpace(entries[i].GUID) != "" {
+			ids[i] = strings.TrimSpace(entries[i].GUID) + "|" + strings.TrimSpace(entries[i].Link)
+		}
+	}
+	return ids
+}
+
+// ContentHash decides whether an entry changed: its meaningful content,
+// never its dates (YouTube bumps <updated> with view counts).
+func ContentHash(e *talkstream.Entry) string {
+	parts := []string{e.Title, e.Link, e.Summary, e.Content, strings.Join(e.Authors, "\x1f"),
+		strings.Join(e.Categories, "\x1f"), e.Thumbnail, string(e.Kind), strings.Join(e.Speakers, "\x1f"),
+		e.Event, strings.Join(e.Tags, "\x1f")}
+	if e.Video != nil {
+		parts = append(parts, e.Video.Provider, e.Video.ID)
+	}
+	for _, l := range e.Links {
+		parts = append(parts, string(l.Role), l.URL, l.Title)
+	}
+	for _, enc := range e.Enclosures {
+		parts = append(parts, enc.URL, enc.Type)
+	}
+	if !e.Published.IsZero() && e.GUID == "" && e.Link == "" {
+		parts = append(parts, e.Published.UTC().Format("2006-01-02"))
+	}
+	return hashStrings(parts...)[:32]
+}

@@ -1,0 +1,70 @@
+package store
+
+// migrations is the ordered schema history. Never edit a released step:
+// append a new one. The schema version is PRAGMA user_version.
+var migrations = []string{
+	// 1: sources' fetch state, entries as each source published them,
+	// unified items, their cross-source keys, tags and aliases.
+	`
+CREATE TABLE sources (
+	id            TEXT PRIMARY KEY,
+	etag          TEXT NOT NULL DEFAULT '',
+	last_modified TEXT NOT NULL DEFAULT '',
+	body_hash     TEXT NOT NULL DEFAULT '',
+	feed_title    TEXT NOT NULL DEFAULT '',
+	feed_link     TEXT NOT NULL DEFAULT '',
+	last_fetch    INTEGER NOT NULL DEFAULT 0,
+	last_status   INTEGER NOT NULL DEFAULT 0,
+	last_error    TEXT NOT NULL DEFAULT '',
+	errors        INTEGER NOT NULL DEFAULT 0,
+	next_check    INTEGER NOT NULL DEFAULT 0,
+	duration_ms   INTEGER NOT NULL DEFAULT 0,
+	bytes         INTEGER NOT NULL DEFAULT 0,
+	entries       INTEGER NOT NULL DEFAULT 0,
+	moved_to      TEXT NOT NULL DEFAULT '',
+	gone          INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE items (
+	id        TEXT PRIMARY KEY,
+	seq       INTEGER NOT NULL UNIQUE,   -- creation order: the oldest item wins a merge
+	published INTEGER NOT NULL,          -- unix nanoseconds, for ordering
+	updated   INTEGER NOT NULL,
+	data      TEXT NOT NULL              -- JSON of the derived item, without entries
+);
+CREATE INDEX items_published ON items(published DESC, id);
+
+CREATE TABLE entries (
+	source_id  TEXT NOT NULL,
+	entry_id   TEXT NOT NULL,
+	item_id    TEXT NOT NULL REFERENCES items(id) DEFERRABLE INITIALLY DEFERRED,
+	hash       TEXT NOT NULL,
+	role       TEXT NOT NULL,
+	first_seen INTEGER NOT NULL,
+	changed    INTEGER NOT NULL,
+	why        TEXT NOT NULL DEFAULT '',
+	data       TEXT NOT NULL,            -- JSON of talkstream.Entry
+	PRIMARY KEY (source_id, entry_id)
+);
+CREATE INDEX entries_item ON entries(item_id);
+
+CREATE TABLE keys (
+	key     TEXT PRIMARY KEY,
+	item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE
+);
+CREATE INDEX keys_item ON keys(item_id);
+
+CREATE TABLE tags (
+	item_id TEXT NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+	tag     TEXT NOT NULL,
+	PRIMARY KEY (item_id, tag)
+);
+CREATE INDEX tags_tag ON tags(tag, item_id);
+
+-- An item folded into another by a merge keeps answering to its old id.
+CREATE TABLE aliases (
+	old_id  TEXT PRIMARY KEY,
+	item_id TEXT NOT NULL
+);
+`,
+}

@@ -1,0 +1,295 @@
+// Package store keeps talkstream's state in one SQLite file (modernc.org/sqlite,
+// pure Go): each source's fetch state, the entries each source published, the
+// unified items, their cross-source keys and tags. Writes go through one
+// writer connection, one transaction per fetched source, so a crash never
+// leaves half a source written; reads use a separate pool and never block
+// the writer (WAL).
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"github.com/talkstream/talkstream"
+)
+
+// ErrNotFound is returned when an item does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Store is an open talkstream database.
+type Store struct {
+	path string
+	w    *sql.DB // one connection: SQLite has one writer
+	r    *sql.DB // read pool
+}
+
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	if readOnly {
+		q.Add("_pragma", "query_only(1)")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if needed) the database at path and migrates it.
+func Open(ctx context.Context, path string) (*Store, error) {
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+	}
+	w, err := sql.Open("sqlite", dsn(path, false))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	s := &Store{path: path, w: w}
+	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	r, err := sql.Open("sqlite", dsn(path, true))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(4)
+	s.r = r
+	return s, nil
+}
+
+// Close closes both connection pools.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("store: open %s: %w", s.path, err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("store: %s has schema version %d, newer than this talkstream knows (%d)", s.path, version, len(migrations))
+	}
+	for i := version; i < len(migrations); i++ {
+		tx, err := s.w.BeginTx(ctx, nil)
+		if err != nil {
+			return fmt.Errorf("store: migrate: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %d: %w", i+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", i+1)); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("store: migration %d: %w", i+1, err)
+		}
+		if err := tx.Commit(); err != nil {
+			return fmt.Errorf("store: migration %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// Update runs fn in one write transaction: everything fn does is committed
+// together, or nothing is.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{ctx: ctx, tx: sqlTx}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+func nanos(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func fromNanos(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}
+
+// SourceStates returns the stored fetch state of every source seen so far.
+func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchState, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, etag, last_modified, body_hash, feed_title, feed_link,
+		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone FROM sources`)
+	if err != nil {
+		return nil, fmt.Errorf("store: sources: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]talkstream.FetchState{}
+	for rows.Next() {
+		var id string
+		var st talkstream.FetchState
+		var lastFetch, next, ms int64
+		var gone int
+		if err := rows.Scan(&id, &st.ETag, &st.LastModified, &st.BodyHash, &st.FeedTitle, &st.FeedLink,
+			&lastFetch, &st.LastStatus, &st.LastError, &st.Errors, &next, &ms, &st.Bytes, &st.Entries, &st.MovedTo, &gone); err != nil {
+			return nil, fmt.Errorf("store: sources: %w", err)
+		}
+		st.LastFetch, st.NextCheck = fromNanos(lastFetch), fromNanos(next)
+		st.Duration = time.Duration(ms) * time.Millisecond
+		st.Gone = gone != 0
+		out[id] = st
+	}
+	return out, rows.Err()
+}
+
+// Items returns up to limit items (all when limit <= 0), newest first,
+// each with every entry attached.
+func (s *Store) Items(ctx context.Context, limit int) ([]talkstream.Item, error) {
+	q := `SELECT id, data FROM items ORDER BY published DESC, id`
+	if limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d", limit)
+	}
+	rows, err := s.r.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("store: items: %w", err)
+	}
+	var items []talkstream.Item
+	index := map[string]int{}
+	for rows.Next() {
+		var id, data string
+		if err := rows.Scan(&id, &data); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: items: %w", err)
+		}
+		var it talkstream.Item
+		if err := json.Unmarshal([]byte(data), &it); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: item %s: %w", id, err)
+		}
+		it.ID = id
+		index[id] = len(items)
+		items = append(items, it)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: items: %w", err)
+	}
+	erows, err := s.r.QueryContext(ctx, `SELECT item_id, role, data FROM entries ORDER BY first_seen, source_id, entry_id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: entries: %w", err)
+	}
+	defer erows.Close()
+	for erows.Next() {
+		var itemID, role, data string
+		if err := erows.Scan(&itemID, &role, &data); err != nil {
+			return nil, fmt.Errorf("store: entries: %w", err)
+		}
+		i, ok := index[itemID]
+		if !ok {
+			continue
+		}
+		var e talkstream.Entry
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			return nil, fmt.Errorf("store: entry of %s: %w", itemID, err)
+		}
+		items[i].Entries = append(items[i].Entries, talkstream.ItemEntry{Role: talkstream.Role(role), Entry: e})
+	}
+	return items, erows.Err()
+}
+
+// Item returns one item by id, following aliases of items merged away.
+func (s *Store) Item(ctx context.Context, id string) (*talkstream.Item, error) {
+	var target string
+	err := s.r.QueryRowContext(ctx, `SELECT item_id FROM aliases WHERE old_id = ?`, id).Scan(&target)
+	if err == nil {
+		id = target
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: item %s: %w", id, err)
+	}
+	var data string
+	err = s.r.QueryRowContext(ctx, `SELECT data FROM items WHERE id = ?`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: item %s: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: item %s: %w", id, err)
+	}
+	var it talkstream.Item
+	if err := json.Unmarshal([]byte(data), &it); err != nil {
+		return nil, fmt.Errorf("store: item %s: %w", id, err)
+	}
+	it.ID = id
+	rows, err := s.r.QueryContext(ctx, `SELECT role, data FROM entries WHERE item_id = ? ORDER BY first_seen, source_id, entry_id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: item %s: %w", id, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var role, d string
+		if err := rows.Scan(&role, &d); err != nil {
+			return nil, fmt.Errorf("store: item %s: %w", id, err)
+		}
+		var e talkstream.Entry
+		if err := json.Unmarshal([]byte(d), &e); err != nil {
+			return nil, fmt.Errorf("store: item %s: %w", id, err)
+		}
+		it.Entries = append(it.Entries, talkstream.ItemEntry{Role: talkstream.Role(role), Entry: e})
+	}
+	return &it, rows.Err()
+}
+
+// FindItems returns the ids of items whose id starts with prefix, for
+// commands that accept a shortened id.
+func (s *Store) FindItems(ctx context.Context, prefix string) ([]string, error) {
+	prefix = strings.NewReplacer("%", "", "_", "").Replace(prefix)
+	rows, err := s.r.QueryContext(ctx, `SELECT id FROM items WHERE id LIKE ? ORDER BY id LIMIT 20`, prefix+"%")
+	if err != nil {
+		return nil, fmt.Errorf("store: find %s: %w", prefix, err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// IntegrityCheck runs SQLite's own consistency check.
+func (s *Store) IntegrityCheck(ctx context.Context) error {
+	var res string
+	if err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
+		return fmt.Errorf("store: integrity check: %w", err)
+	}
+	if res != "ok" {
+		return fmt.Errorf("store: integrity check: %s", res)
+	}
+	return nil
+}

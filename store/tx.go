@@ -1,0 +1,224 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/merge"
+)
+
+// Tx is one write transaction. It implements merge.Tx.
+type Tx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+var _ merge.Tx = (*Tx)(nil)
+
+// PutSourceState records a source's fetch state.
+func (t *Tx) PutSourceState(id string, st talkstream.FetchState) error {
+	gone := 0
+	if st.Gone {
+		gone = 1
+	}
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO sources (id, etag, last_modified, body_hash, feed_title, feed_link,
+		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(id) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,
+		body_hash=excluded.body_hash, feed_title=excluded.feed_title, feed_link=excluded.feed_link,
+		last_fetch=excluded.last_fetch, last_status=excluded.last_status, last_error=excluded.last_error,
+		errors=excluded.errors, next_check=excluded.next_check, duration_ms=excluded.duration_ms,
+		bytes=excluded.bytes, entries=excluded.entries, moved_to=excluded.moved_to, gone=excluded.gone`,
+		id, st.ETag, st.LastModified, st.BodyHash, st.FeedTitle, st.FeedLink, nanos(st.LastFetch), st.LastStatus,
+		st.LastError, st.Errors, nanos(st.NextCheck), st.Duration.Milliseconds(), st.Bytes, st.Entries, st.MovedTo, gone)
+	if err != nil {
+		return fmt.Errorf("store: source %s: %w", id, err)
+	}
+	return nil
+}
+
+// Entry implements merge.Tx.
+func (t *Tx) Entry(sourceID, entryID string) (*merge.StoredEntry, error) {
+	row := t.tx.QueryRowContext(t.ctx, `SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
+		FROM entries WHERE source_id = ? AND entry_id = ?`, sourceID, entryID)
+	se, err := scanEntry(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: entry %s/%s: %w", sourceID, entryID, err)
+	}
+	return se, nil
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanEntry(row scanner) (*merge.StoredEntry, error) {
+	var se merge.StoredEntry
+	var role, data string
+	var first, changed int64
+	if err := row.Scan(&se.SourceID, &se.EntryID, &se.ItemID, &se.Hash, &role, &first, &changed, &se.Why, &data); err != nil {
+		return nil, err
+	}
+	se.Role = talkstream.Role(role)
+	se.FirstSeen, se.Changed = fromNanos(first), fromNanos(changed)
+	if err := json.Unmarshal([]byte(data), &se.Entry); err != nil {
+		return nil, err
+	}
+	return &se, nil
+}
+
+// ItemsByKeys implements merge.Tx; the lookup is by primary key.
+func (t *Tx) ItemsByKeys(keys []string) (map[string]merge.KeyOwner, error) {
+	out := map[string]merge.KeyOwner{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(keys))
+	for i, k := range keys {
+		args[i] = k
+	}
+	q := `SELECT k.key, k.item_id, i.seq FROM keys k JOIN items i ON i.id = k.item_id WHERE k.key IN (?` +
+		strings.Repeat(",?", len(keys)-1) + `)`
+	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: keys: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var o merge.KeyOwner
+		if err := rows.Scan(&k, &o.ItemID, &o.Created); err != nil {
+			return nil, fmt.Errorf("store: keys: %w", err)
+		}
+		out[k] = o
+	}
+	return out, rows.Err()
+}
+
+// PutEntry implements merge.Tx.
+func (t *Tx) PutEntry(se *merge.StoredEntry) error {
+	data, err := json.Marshal(se.Entry)
+	if err != nil {
+		return fmt.Errorf("store: entry %s/%s: %w", se.SourceID, se.EntryID, err)
+	}
+	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO entries (source_id, entry_id, item_id, hash, role, first_seen, changed, why, data)
+		VALUES (?,?,?,?,?,?,?,?,?)
+		ON CONFLICT(source_id, entry_id) DO UPDATE SET item_id=excluded.item_id, hash=excluded.hash, role=excluded.role,
+		first_seen=excluded.first_seen, changed=excluded.changed, why=excluded.why, data=excluded.data`,
+		se.SourceID, se.EntryID, se.ItemID, se.Hash, string(se.Role), nanos(se.FirstSeen), nanos(se.Changed), se.Why, string(data))
+	if err != nil {
+		return fmt.Errorf("store: entry %s/%s: %w", se.SourceID, se.EntryID, err)
+	}
+	return nil
+}
+
+// DeleteEntry implements merge.Tx.
+func (t *Tx) DeleteEntry(sourceID, entryID string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM entries WHERE source_id = ? AND entry_id = ?`, sourceID, entryID); err != nil {
+		return fmt.Errorf("store: delete entry %s/%s: %w", sourceID, entryID, err)
+	}
+	return nil
+}
+
+// ItemEntries implements merge.Tx.
+func (t *Tx) ItemEntries(itemID string) ([]merge.StoredEntry, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
+		FROM entries WHERE item_id = ? ORDER BY first_seen, source_id, entry_id`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("store: entries of %s: %w", itemID, err)
+	}
+	defer rows.Close()
+	var out []merge.StoredEntry
+	for rows.Next() {
+		se, err := scanEntry(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: entries of %s: %w", itemID, err)
+		}
+		out = append(out, *se)
+	}
+	return out, rows.Err()
+}
+
+// MoveEntries implements merge.Tx.
+func (t *Tx) MoveEntries(from, to string) error {
+	for _, q := range []string{
+		`UPDATE entries SET item_id = ?2, why = why || ' (then merged from item ' || ?1 || ')' WHERE item_id = ?1`,
+		`UPDATE keys SET item_id = ?2 WHERE item_id = ?1`,
+		`DELETE FROM items WHERE id = ?1`,
+		`UPDATE aliases SET item_id = ?2 WHERE item_id = ?1`,
+		`INSERT INTO aliases (old_id, item_id) VALUES (?1, ?2) ON CONFLICT(old_id) DO UPDATE SET item_id = excluded.item_id`,
+	} {
+		if _, err := t.tx.ExecContext(t.ctx, q, from, to); err != nil {
+			return fmt.Errorf("store: merge item %s into %s: %w", from, to, err)
+		}
+	}
+	return nil
+}
+
+// PutItem implements merge.Tx: the item row, then its keys and tags.
+func (t *Tx) PutItem(item *talkstream.Item, keys []string) error {
+	stored := *item
+	stored.Entries = nil // kept in the entries table
+	data, err := json.Marshal(stored)
+	if err != nil {
+		return fmt.Errorf("store: item %s: %w", item.ID, err)
+	}
+	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO items (id, seq, published, updated, data)
+		VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM items), ?2, ?3, ?4)
+		ON CONFLICT(id) DO UPDATE SET published=excluded.published, updated=excluded.updated, data=excluded.data
+		WHERE items.data != excluded.data`,
+		item.ID, nanos(item.Published), nanos(item.Updated), string(data))
+	if err != nil {
+		return fmt.Errorf("store: item %s: %w", item.ID, err)
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM keys WHERE item_id = ?`, item.ID); err != nil {
+		return fmt.Errorf("store: keys of %s: %w", item.ID, err)
+	}
+	for _, k := range keys {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO keys (key, item_id) VALUES (?, ?)
+			ON CONFLICT(key) DO UPDATE SET item_id = excluded.item_id`, k, item.ID); err != nil {
+			return fmt.Errorf("store: key %s of %s: %w", k, item.ID, err)
+		}
+	}
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM tags WHERE item_id = ?`, item.ID); err != nil {
+		return fmt.Errorf("store: tags of %s: %w", item.ID, err)
+	}
+	for _, tag := range item.Tags {
+		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO tags (item_id, tag) VALUES (?, ?)`, item.ID, tag); err != nil {
+			return fmt.Errorf("store: tag %s of %s: %w", tag, item.ID, err)
+		}
+	}
+	return nil
+}
+
+// DeleteItem implements merge.Tx.
+func (t *Tx) DeleteItem(itemID string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM items WHERE id = ?`, itemID); err != nil {
+		return fmt.Errorf("store: delete item %s: %w", itemID, err)
+	}
+	return nil
+}
+
+// ItemIDs returns every item id, for rebuilding items after a config change.
+func (t *Tx) ItemIDs() ([]string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM items ORDER BY seq`)
+	if err != nil {
+		return nil, fmt.Errorf("store: item ids: %w", err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: item ids: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
