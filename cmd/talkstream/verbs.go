@@ -116,7 +116,12 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer a.Close()
+	// Accept an id as feeds show it: a tag: URI, a page anchor or the bare id.
 	id := fs.Arg(0)
+	if i := strings.LastIndex(id, "item/"); i >= 0 {
+		id = id[i+len("item/"):]
+	}
+	id = strings.TrimPrefix(strings.TrimPrefix(id, "#"), "item-")
 	it, err := a.store.Item(ctx, id)
 	if errors.Is(err, store.ErrNotFound) {
 		ids, ferr := a.store.FindItems(ctx, id)
