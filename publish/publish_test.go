@@ -1,0 +1,570 @@
+package publish
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"flag"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/talkstream/talkstream"
+	"golang.org/x/net/html"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+func renderFixture(t *testing.T) *Site {
+	t.Helper()
+	s, err := Render(fixtureOptions(), fixtureItems(), fixtureSources(), now)
+	if err != nil {
+		t.Fatalf("Render: %v", err)
+	}
+	return s
+}
+
+func body(t *testing.T, s *Site, path string) []byte {
+	t.Helper()
+	o, ok := s.outputs[path]
+	if !ok {
+		t.Fatalf("no output at %s; have %v", path, s.Paths())
+	}
+	return o.body
+}
+
+// TestGolden compares every output of the fixture site with its golden file;
+// go test ./publish -update rewrites them.
+func TestGolden(t *testing.T) {
+	s := renderFixture(t)
+	want := []string{"/", "/atom.xml", "/feed.json", "/rss.xml", "/sources.opml"}
+	if got := s.Paths(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Fatalf("Paths() = %v, want %v", got, want)
+	}
+	for _, tc := range []struct{ path, golden string }{
+		{"/", "index.html.golden"},
+		{"/rss.xml", "rss.xml.golden"},
+		{"/atom.xml", "atom.xml.golden"},
+		{"/feed.json", "feed.json.golden"},
+		{"/sources.opml", "sources.opml.golden"},
+	} {
+		t.Run(tc.golden, func(t *testing.T) {
+			got := body(t, s, tc.path)
+			name := filepath.Join("testdata", tc.golden)
+			if *update {
+				if err := os.WriteFile(name, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(name)
+			if err != nil {
+				t.Fatalf("%v (run go test ./publish -update to create it)", err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s differs from %s; run go test ./publish -update and review the diff\n%s", tc.path, name, firstDiff(got, want))
+			}
+		})
+	}
+}
+
+// firstDiff shows the first differing line of two outputs.
+func firstDiff(got, want []byte) string {
+	g, w := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < max(len(g), len(w)); i++ {
+		var gl, wl string
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i < len(w) {
+			wl = w[i]
+		}
+		if gl != wl {
+			return "line " + strconv.Itoa(i+1) + ":\n got: " + gl + "\nwant: " + wl
+		}
+	}
+	return ""
+}
+
+func TestNoXSS(t *testing.T) {
+	s := renderFixture(t)
+	for _, p := range s.Paths() {
+		t.Run(p, func(t *testing.T) {
+			b := strings.ToLower(string(body(t, s, p)))
+			for _, m := range xssMarkers {
+				if i := strings.Index(b, m); i >= 0 {
+					t.Errorf("output contains %q: …%s…", m, b[max(0, i-80):min(len(b), i+80)])
+				}
+			}
+			if p != "/" && strings.Contains(b, "<style") {
+				t.Errorf("feed contains <style")
+			}
+		})
+	}
+}
+
+// TestEscaping checks that titles and names are plain text everywhere.
+func TestEscaping(t *testing.T) {
+	s := renderFixture(t)
+	for _, tc := range []struct {
+		path    string
+		want    []string
+		notWant []string
+	}{
+		{"/", []string{`MirageOS 4.5 released &lt;b&gt;today&lt;/b&gt; &amp; &#34;more&#34;`, `Eve &lt;img src=x&gt;`, `&lt;script&gt;boom&lt;/script&gt;`},
+			[]string{`<b>today`, `<img src=x>`, `<script>boom`}},
+		{"/rss.xml", []string{`<title>MirageOS 4.5 released &lt;b&gt;today&lt;/b&gt; &amp; &#34;more&#34;</title>`, `<dc:creator>Eve &lt;img src=x&gt;</dc:creator>`},
+			[]string{`<b>today`}},
+		{"/atom.xml", []string{`<title>MirageOS 4.5 released &lt;b&gt;today&lt;/b&gt; &amp; &#34;more&#34;</title>`, `<name>Eve &lt;img src=x&gt;</name>`},
+			[]string{`<b>today`}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			b := string(body(t, s, tc.path))
+			for _, w := range tc.want {
+				if !strings.Contains(b, w) {
+					t.Errorf("missing %s", w)
+				}
+			}
+			for _, w := range tc.notWant {
+				if strings.Contains(b, w) {
+					t.Errorf("contains %s", w)
+				}
+			}
+		})
+	}
+}
+
+// TestXMLWellFormed reads every XML output back with encoding/xml, token by
+// token and into namespace-aware structs.
+func TestXMLWellFormed(t *testing.T) {
+	s := renderFixture(t)
+	for _, p := range []string{"/rss.xml", "/atom.xml", "/sources.opml"} {
+		t.Run(p, func(t *testing.T) {
+			d := xml.NewDecoder(bytes.NewReader(body(t, s, p)))
+			d.Strict = true
+			for {
+				_, err := d.Token()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					t.Fatalf("not well-formed: %v", err)
+				}
+			}
+		})
+	}
+
+	t.Run("rss", func(t *testing.T) {
+		var doc struct {
+			Channel struct {
+				Self struct {
+					Href string `xml:"href,attr"`
+				} `xml:"http://www.w3.org/2005/Atom link"`
+				Items []struct {
+					Title    string   `xml:"title"`
+					GUID     string   `xml:"guid"`
+					PubDate  string   `xml:"pubDate"`
+					Creators []string `xml:"http://purl.org/dc/elements/1.1/ creator"`
+					Content  string   `xml:"http://purl.org/rss/1.0/modules/content/ encoded"`
+					Thumb    struct {
+						URL string `xml:"url,attr"`
+					} `xml:"http://search.yahoo.com/mrss/ thumbnail"`
+				} `xml:"item"`
+			} `xml:"channel"`
+		}
+		if err := xml.Unmarshal(body(t, s, "/rss.xml"), &doc); err != nil {
+			t.Fatal(err)
+		}
+		items := doc.Channel.Items
+		if len(items) != 4 {
+			t.Fatalf("%d items, want 4", len(items))
+		}
+		if doc.Channel.Self.Href != "https://talks.example.org/rss.xml" {
+			t.Errorf("atom:link self = %q", doc.Channel.Self.Href)
+		}
+		for _, it := range items {
+			if !strings.HasPrefix(it.GUID, "tag:talks.example.org,2026:item/") || it.PubDate == "" || it.Content == "" {
+				t.Errorf("item %q: guid %q pubDate %q content %d bytes", it.Title, it.GUID, it.PubDate, len(it.Content))
+			}
+			if _, err := time.Parse(time.RFC1123Z, it.PubDate); err != nil {
+				t.Errorf("pubDate: %v", err)
+			}
+		}
+		if got := items[1].Creators; len(got) != 1 || got[0] != "Hannes Mehnert" {
+			t.Errorf("dc:creator of the talk = %q", got)
+		}
+		if items[1].Thumb.URL == "" {
+			t.Errorf("talk has no media:thumbnail")
+		}
+	})
+
+	t.Run("atom", func(t *testing.T) {
+		var feed struct {
+			ID      string `xml:"http://www.w3.org/2005/Atom id"`
+			Updated string `xml:"http://www.w3.org/2005/Atom updated"`
+			Entries []struct {
+				ID        string `xml:"id"`
+				Published string `xml:"published"`
+				Updated   string `xml:"updated"`
+				Links     []struct {
+					Rel  string `xml:"rel,attr"`
+					Href string `xml:"href,attr"`
+				} `xml:"link"`
+			} `xml:"http://www.w3.org/2005/Atom entry"`
+		}
+		if err := xml.Unmarshal(body(t, s, "/atom.xml"), &feed); err != nil {
+			t.Fatal(err)
+		}
+		if feed.ID != "tag:talks.example.org,2026:feed" {
+			t.Errorf("feed id = %q", feed.ID)
+		}
+		if feed.Updated != "2026-02-20T09:00:00Z" {
+			t.Errorf("feed updated = %q, want the newest item's", feed.Updated)
+		}
+		ids := map[string]bool{}
+		for _, e := range feed.Entries {
+			if e.ID == "" || ids[e.ID] || e.Updated == "" {
+				t.Errorf("entry id %q updated %q", e.ID, e.Updated)
+			}
+			ids[e.ID] = true
+		}
+		talk := feed.Entries[1]
+		if talk.ID != "tag:talks.example.org,2026:item/scb-2015-leaving-legacy" {
+			t.Fatalf("second entry is %q", talk.ID)
+		}
+		if talk.Published != "2015-08-27T15:30:00Z" || talk.Updated != "2015-09-02T09:00:00Z" {
+			t.Errorf("talk published %q updated %q", talk.Published, talk.Updated)
+		}
+		rels := map[string]int{}
+		for _, l := range talk.Links {
+			rels[l.Rel]++
+		}
+		if rels["alternate"] != 1 || rels["related"] != 2 {
+			t.Errorf("talk links by rel = %v, want 1 alternate and 2 related (blog post, slides)", rels)
+		}
+	})
+}
+
+func TestJSONFeed(t *testing.T) {
+	s := renderFixture(t)
+	var f struct {
+		Version string `json:"version"`
+		FeedURL string `json:"feed_url"`
+		Items   []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal(body(t, s, "/feed.json"), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Version != "https://jsonfeed.org/version/1.1" || f.FeedURL != "https://talks.example.org/feed.json" {
+		t.Errorf("version %q feed_url %q", f.Version, f.FeedURL)
+	}
+	items := fixtureItems()
+	byID := map[string]talkstream.Item{}
+	for _, it := range items {
+		byID["tag:talks.example.org,2026:item/"+it.ID] = it
+	}
+	if len(f.Items) != len(items) {
+		t.Fatalf("%d items, want %d", len(f.Items), len(items))
+	}
+	for _, raw := range f.Items {
+		var it struct {
+			ID          string `json:"id"`
+			ContentHTML string `json:"content_html"`
+			Summary     string `json:"summary"`
+			Ext         *struct {
+				Kind    string `json:"kind"`
+				Sources []struct {
+					Source, Role, Title, URL string
+				} `json:"sources"`
+				Video *struct{ Provider, ID string } `json:"video"`
+			} `json:"_talkstream"`
+		}
+		b, _ := json.Marshal(raw)
+		if err := json.Unmarshal(b, &it); err != nil {
+			t.Fatal(err)
+		}
+		t.Run(it.ID, func(t *testing.T) {
+			src, ok := byID[it.ID]
+			if !ok {
+				t.Fatalf("unexpected or empty id %q", it.ID)
+			}
+			if it.Ext == nil {
+				t.Fatal("no _talkstream extension")
+			}
+			if it.Ext.Kind != string(src.Kind) {
+				t.Errorf("kind %q, want %q", it.Ext.Kind, src.Kind)
+			}
+			if len(it.Ext.Sources) != len(src.Entries) {
+				t.Errorf("%d sources, want one per entry (%d)", len(it.Ext.Sources), len(src.Entries))
+			}
+			for i, es := range it.Ext.Sources {
+				if es.Source != src.Entries[i].Entry.SourceID || es.Title != src.Entries[i].Entry.Title {
+					t.Errorf("source %d = %+v", i, es)
+				}
+			}
+			if (src.Video != nil) != (it.Ext.Video != nil) {
+				t.Errorf("video = %+v", it.Ext.Video)
+			}
+			if strings.ContainsAny(it.Summary, "<>") {
+				t.Errorf("summary is not plain text: %q", it.Summary)
+			}
+			for _, m := range xssMarkers {
+				if strings.Contains(strings.ToLower(it.ContentHTML), m) {
+					t.Errorf("content_html contains %q", m)
+				}
+			}
+			if _, ok := raw["date_published"]; !ok {
+				t.Errorf("no date_published")
+			}
+		})
+	}
+	if bytes.Contains(body(t, s, "/feed.json"), []byte(`"id": ""`)) {
+		t.Errorf(`feed.json contains "id": ""`)
+	}
+}
+
+// TestStable checks that outputs depend on the items and sources, not on the
+// render time: a re-render without changes must not make feed readers see
+// updated items.
+func TestStable(t *testing.T) {
+	a := renderFixture(t)
+	b, err := Render(fixtureOptions(), fixtureItems(), fixtureSources(), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range a.Paths() {
+		t.Run(p, func(t *testing.T) {
+			if !bytes.Equal(body(t, a, p), body(t, b, p)) {
+				t.Errorf("output changed with the render time")
+			}
+		})
+	}
+}
+
+func TestRender(t *testing.T) {
+	item := func(id string, pub time.Time) talkstream.Item {
+		return talkstream.Item{ID: id, Title: id, Kind: talkstream.KindNews, Link: "https://example.org/" + id, Published: pub}
+	}
+	d1, d2 := date(2024, 1, 1), date(2025, 1, 1)
+	for _, tc := range []struct {
+		name    string
+		opts    Options
+		items   []talkstream.Item
+		wantIDs []string // atom entry ids after "item/", in order
+		wantErr error
+		check   func(t *testing.T, s *Site)
+	}{
+		{
+			name:    "newest first, ties by id",
+			opts:    Options{Title: "T", BaseURL: "https://example.org/"},
+			items:   []talkstream.Item{item("b", d1), item("c", d2), item("a", d1)},
+			wantIDs: []string{"c", "a", "b"},
+		},
+		{
+			name:    "limit",
+			opts:    Options{Title: "T", BaseURL: "https://example.org/", Limit: 2},
+			items:   []talkstream.Item{item("b", d1), item("c", d2), item("a", d1)},
+			wantIDs: []string{"c", "a"},
+		},
+		{
+			name:  "defaults, base URL without slash, port",
+			opts:  Options{Title: "T", BaseURL: "http://localhost:8080/talks"},
+			items: []talkstream.Item{item("odd id/with space", d1)},
+			check: func(t *testing.T, s *Site) {
+				a := string(body(t, s, "/atom.xml"))
+				for _, w := range []string{
+					`<id>tag:localhost,2026:feed</id>`,
+					`<id>tag:localhost,2026:item/odd%20id%2Fwith%20space</id>`,
+					`href="http://localhost:8080/talks/atom.xml" rel="self"`,
+					`xml:lang="en"`,
+				} {
+					if !strings.Contains(a, w) {
+						t.Errorf("atom.xml lacks %s", w)
+					}
+				}
+				if s.maxAge != 5*time.Minute {
+					t.Errorf("maxAge = %v", s.maxAge)
+				}
+			},
+		},
+		{
+			name: "no items",
+			opts: Options{Title: "T", BaseURL: "https://example.org/"},
+			check: func(t *testing.T, s *Site) {
+				if a := string(body(t, s, "/atom.xml")); !strings.Contains(a, "<updated>2026-03-01T12:00:00Z</updated>") {
+					t.Errorf("empty feed's updated is not the render time:\n%s", a)
+				}
+				if j := string(body(t, s, "/feed.json")); !strings.Contains(j, `"items": []`) {
+					t.Errorf("feed.json items is not []:\n%s", j)
+				}
+			},
+		},
+		{
+			name: "undated item keeps a stable updated",
+			opts: Options{Title: "T", BaseURL: "https://example.org/"},
+			items: []talkstream.Item{{ID: "x", Title: "x", Entries: []talkstream.ItemEntry{
+				{Role: talkstream.RolePage, Entry: talkstream.Entry{SourceID: "s", Link: "https://example.org/x"}},
+			}}},
+			check: func(t *testing.T, s *Site) {
+				a := string(body(t, s, "/atom.xml"))
+				if !strings.Contains(a, "<updated>1970-01-01T00:00:00Z</updated>") || strings.Contains(a, "<published>") {
+					t.Errorf("undated entry:\n%s", a)
+				}
+				if !strings.Contains(a, `<link href="https://example.org/x" rel="alternate">`) {
+					t.Errorf("no alternate link from the entry")
+				}
+			},
+		},
+		{name: "relative base URL", opts: Options{BaseURL: "/talks/"}, wantErr: ErrBaseURL},
+		{name: "no base URL", opts: Options{}, wantErr: ErrBaseURL},
+		{name: "ftp base URL", opts: Options{BaseURL: "ftp://example.org/"}, wantErr: ErrBaseURL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, err := Render(tc.opts, tc.items, nil, now)
+			if tc.wantErr != nil {
+				if !errors.Is(err, tc.wantErr) {
+					t.Fatalf("err = %v, want %v", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.wantIDs != nil {
+				var feed struct {
+					IDs []string `xml:"entry>id"`
+				}
+				if err := xml.Unmarshal(body(t, s, "/atom.xml"), &feed); err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, id := range feed.IDs {
+					_, after, _ := strings.Cut(id, ":item/")
+					got = append(got, after)
+				}
+				if strings.Join(got, ",") != strings.Join(tc.wantIDs, ",") {
+					t.Errorf("entries %v, want %v", got, tc.wantIDs)
+				}
+			}
+			if tc.check != nil {
+				tc.check(t, s)
+			}
+		})
+	}
+}
+
+func TestWriteDir(t *testing.T) {
+	s := renderFixture(t)
+	dir := t.TempDir()
+	if err := s.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ path, file string }{
+		{"/", "index.html"}, {"/rss.xml", "rss.xml"}, {"/atom.xml", "atom.xml"},
+		{"/feed.json", "feed.json"}, {"/sources.opml", "sources.opml"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			got, err := os.ReadFile(filepath.Join(dir, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, body(t, s, tc.path)) {
+				t.Errorf("%s differs from the served output", tc.file)
+			}
+			gz, err := os.ReadFile(filepath.Join(dir, tc.file+".gz"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(gunzip(t, gz), got) {
+				t.Errorf("%s.gz does not decompress to %s", tc.file, tc.file)
+			}
+			fi, err := os.Stat(filepath.Join(dir, tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !fi.ModTime().Equal(now) {
+				t.Errorf("mtime %v, want %v", fi.ModTime(), now)
+			}
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 10 {
+		t.Errorf("%d files in dir, want 10 (no temporary files left)", len(entries))
+	}
+}
+
+// TestPageStructure checks the planet page's accessibility basics: unique
+// ids, landmarks, alt text, feed autodiscovery and no script.
+func TestPageStructure(t *testing.T) {
+	s := renderFixture(t)
+	doc, err := html.Parse(bytes.NewReader(body(t, s, "/")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]int{}
+	tags := map[string]int{}
+	var alternates, labelled []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			tags[n.Data]++
+			attr := map[string]string{}
+			for _, a := range n.Attr {
+				attr[a.Key] = a.Val
+			}
+			if id, ok := attr["id"]; ok {
+				ids[id]++
+			}
+			if l, ok := attr["aria-labelledby"]; ok {
+				labelled = append(labelled, l)
+			}
+			switch n.Data {
+			case "img":
+				if attr["alt"] == "" || attr["loading"] != "lazy" {
+					t.Errorf("img %s: alt %q loading %q", attr["src"], attr["alt"], attr["loading"])
+				}
+			case "link":
+				if attr["rel"] == "alternate" {
+					alternates = append(alternates, attr["type"])
+				}
+			case "a":
+				if h := attr["href"]; h == "" || strings.Contains(h, "ZgotmplZ") {
+					t.Errorf("bad link %q", h)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	for id, n := range ids {
+		if n > 1 {
+			t.Errorf("id %q used %d times", id, n)
+		}
+	}
+	for _, l := range labelled {
+		if ids[l] == 0 {
+			t.Errorf("aria-labelledby %q names no element", l)
+		}
+	}
+	for _, tag := range []string{"header", "main", "aside", "footer", "article", "style"} {
+		if tags[tag] == 0 {
+			t.Errorf("no <%s>", tag)
+		}
+	}
+	if tags["article"] != len(fixtureItems()) {
+		t.Errorf("%d articles, want one per item", tags["article"])
+	}
+	if tags["script"] != 0 || tags["iframe"] != 0 {
+		t.Errorf("page has script or iframe")
+	}
+	if got := strings.Join(alternates, " "); got != "application/rss+xml application/atom+xml application/feed+json" {
+		t.Errorf("alternate links: %s", got)
+	}
+}
