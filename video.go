@@ -42,7 +42,8 @@ func NewVideo(provider, id string) *Video {
 // video it names, or nil. It knows YouTube's watch?v=, youtu.be/, /embed/,
 // /shorts/, /live/ and /v/ forms (also on youtube-nocookie.com and m.
 // hosts) and Vimeo's vimeo.com/ID, vimeo.com/channels/NAME/ID,
-// vimeo.com/groups/NAME/videos/ID and player.vimeo.com/video/ID forms.
+// vimeo.com/groups/NAME/videos/ID, vimeo.com/showcase/N/video/ID (and
+// album/) and player.vimeo.com/video/ID forms.
 func ParseVideoURL(raw string) *Video {
 	raw = strings.TrimSpace(raw)
 	if strings.HasPrefix(raw, "//") {
@@ -72,22 +73,40 @@ func ParseVideoURL(raw string) *Video {
 			return ytVideo(parts[0])
 		}
 	case "vimeo.com", "player.vimeo.com":
-		// The id is the first all-digit segment after a known prefix.
-		for i, p := range parts {
-			if vimeoID.MatchString(p) {
-				if i == 0 || (host == "player.vimeo.com" && parts[0] == "video") ||
-					parts[0] == "channels" || parts[0] == "groups" || parts[0] == "album" || parts[0] == "showcase" {
-					return NewVideo("vimeo", p)
-				}
-				return nil
-			}
+		if id := vimeoPathID(host, parts); vimeoID.MatchString(id) {
+			return NewVideo("vimeo", id)
 		}
 	}
 	return nil
 }
 
+// vimeoPathID returns the path segment that holds the video id in each
+// Vimeo URL form, or "". Album and showcase ids are all digits too, so the
+// position, not the first number, decides.
+func vimeoPathID(host string, p []string) string {
+	switch {
+	case host == "player.vimeo.com":
+		if len(p) >= 2 && p[0] == "video" {
+			return p[1]
+		}
+	case len(p) >= 3 && p[0] == "channels":
+		return p[2]
+	case len(p) >= 4 && p[0] == "groups" && p[2] == "videos":
+		return p[3]
+	case len(p) >= 4 && (p[0] == "album" || p[0] == "showcase") && p[2] == "video":
+		return p[3]
+	case len(p) >= 1:
+		return p[0]
+	}
+	return ""
+}
+
+// ytNotVideos are /embed/ paths that are 11 characters long, like an id,
+// but embed a playlist or a channel's live stream.
+var ytNotVideos = map[string]bool{"videoseries": true, "live_stream": true}
+
 func ytVideo(id string) *Video {
-	if !youtubeID.MatchString(id) {
+	if !youtubeID.MatchString(id) || ytNotVideos[id] {
 		return nil
 	}
 	return NewVideo("youtube", id)

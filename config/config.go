@@ -371,9 +371,10 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 	ids := map[string]int{}
 	for i, rs := range raw.Sources {
 		line := itemLine(root, "sources", i)
-		src := v.source(rs, line, dir, cfg.Refresh, speakers)
+		node := sourceNode(root, i)
+		src := v.source(rs, node, line, dir, cfg.Refresh, speakers)
 		if prev, dup := ids[rs.ID]; dup && rs.ID != "" {
-			v.add(line, rs.ID, "duplicate source id (first at line %d)", prev)
+			v.add(keyLine(node, "id", line), rs.ID, "duplicate source id (first at line %d)", prev)
 		}
 		ids[rs.ID] = line
 		cfg.Sources = append(cfg.Sources, src)
@@ -381,8 +382,12 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 	return cfg
 }
 
-func (v *validator) source(rs rawSource, line int, dir string, refresh time.Duration, speakers map[string]bool) talkstream.Source {
+func (v *validator) source(rs rawSource, node *yaml.Node, item int, dir string, refresh time.Duration, speakers map[string]bool) talkstream.Source {
 	id := rs.ID
+	// A problem with one key is reported at that key's line; one with the
+	// source as a whole at the line the source starts.
+	line := item
+	at := func(key string) int { return keyLine(node, key, item) }
 	src := talkstream.Source{
 		ID:       id,
 		Kind:     talkstream.SourceKind(rs.Kind),
@@ -395,27 +400,27 @@ func (v *validator) source(rs rawSource, line int, dir string, refresh time.Dura
 	if id == "" {
 		v.add(line, "", "source needs an id")
 	} else if !idPattern.MatchString(id) {
-		v.add(line, id, "id must match [a-z0-9-]+ (lower-case letters, digits, dashes)")
+		v.add(at("id"), id, "id must match [a-z0-9-]+ (lower-case letters, digits, dashes)")
 	}
 	if rs.Refresh != "" {
-		if d, ok := v.duration(rs.Refresh, line, id); ok {
+		if d, ok := v.duration(rs.Refresh, at("refresh"), id); ok {
 			src.Refresh = d
 		}
 	}
 	for _, sp := range rs.Speakers {
 		if !speakers[sp] {
-			v.add(line, id, "speaker %q is not defined under speakers:", sp)
+			v.add(at("speakers"), id, "speaker %q is not defined under speakers:", sp)
 		}
 	}
 	if rs.Include != "" {
-		src.Include = v.regexp(rs.Include, line, id, "include")
+		src.Include = v.regexp(rs.Include, at("include"), id, "include")
 	}
 	if rs.Exclude != "" {
-		src.Exclude = v.regexp(rs.Exclude, line, id, "exclude")
+		src.Exclude = v.regexp(rs.Exclude, at("exclude"), id, "exclude")
 	}
 	onlyFor := func(key, val string, kind talkstream.SourceKind) {
 		if val != "" && src.Kind != kind {
-			v.add(line, id, "%s is only for kind %s sources", key, kind)
+			v.add(at(key), id, "%s is only for kind %s sources", key, kind)
 		}
 	}
 	onlyFor("channel_id", rs.ChannelID, talkstream.SourceYouTube)
@@ -427,11 +432,11 @@ func (v *validator) source(rs rawSource, line int, dir string, refresh time.Dura
 		if rs.URL == "" {
 			v.add(line, id, "kind %s needs a url", src.Kind)
 		}
-		src.URL = v.feedURL(rs.URL, line, id)
+		src.URL = v.feedURL(rs.URL, at("url"), id)
 	case talkstream.SourceYouTube:
 		switch {
 		case rs.URL != "":
-			src.URL = v.feedURL(rs.URL, line, id)
+			src.URL = v.feedURL(rs.URL, at("url"), id)
 		case rs.ChannelID != "":
 			src.URL = "https://www.youtube.com/feeds/videos.xml?channel_id=" + url.QueryEscape(rs.ChannelID)
 			if src.Site == "" {
@@ -443,7 +448,7 @@ func (v *validator) source(rs rawSource, line int, dir string, refresh time.Dura
 	case talkstream.SourceVimeo:
 		switch {
 		case rs.URL != "":
-			src.URL = v.feedURL(rs.URL, line, id)
+			src.URL = v.feedURL(rs.URL, at("url"), id)
 		case rs.User != "":
 			src.URL = "https://vimeo.com/" + url.PathEscape(rs.User) + "/videos/rss"
 			if src.Site == "" {
@@ -454,7 +459,7 @@ func (v *validator) source(rs rawSource, line int, dir string, refresh time.Dura
 		}
 	case talkstream.SourceCurated:
 		if rs.URL != "" {
-			v.add(line, id, "kind curated reads a local file: use path, not url")
+			v.add(at("url"), id, "kind curated reads a local file: use path, not url")
 		}
 		if rs.Path == "" {
 			v.add(line, id, "kind curated needs a path to a YAML file of entries")
@@ -465,13 +470,13 @@ func (v *validator) source(rs rawSource, line int, dir string, refresh time.Dura
 			p = filepath.Join(dir, p)
 		}
 		if _, err := os.Stat(p); err != nil {
-			v.add(line, id, "path: %v", err)
+			v.add(at("path"), id, "path: %v", err)
 		}
 		src.Path = p
 	case "":
 		v.add(line, id, "source needs a kind (one of %s)", sourceKindList())
 	default:
-		v.add(line, id, "unknown kind %q (one of %s)", rs.Kind, sourceKindList())
+		v.add(at("kind"), id, "unknown kind %q (one of %s)", rs.Kind, sourceKindList())
 	}
 	return src
 }

@@ -106,3 +106,20 @@ func itemLine(m *yaml.Node, key string, i int) int {
 	}
 	return seq.Content[i].Line
 }
+
+// sourceNode returns the mapping of the i-th source, or nil.
+func sourceNode(root *yaml.Node, i int) *yaml.Node {
+	seq := valueOf(root, "sources")
+	if seq == nil || seq.Kind != yaml.SequenceNode || i >= len(seq.Content) {
+		return nil
+	}
+	return seq.Content[i]
+}
+
+// keyLine returns the line of key in mapping m, or def when it is absent.
+func keyLine(m *yaml.Node, key string, def int) int {
+	if l := lineOf(m, key); l > 0 {
+		return l
+	}
+	return def
+}

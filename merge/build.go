@@ -383,4 +383,3 @@ var tagRe = regexp.MustCompile(`<[^>]*>`)
 func plain(s string) string {
 	return html.UnescapeString(tagRe.ReplaceAllString(s, " "))
 }
-

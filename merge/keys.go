@@ -53,11 +53,17 @@ func CanonicalURL(raw string) string {
 	if scheme != "http" && scheme != "https" {
 		return ""
 	}
-	host := strings.ToLower(u.Hostname())
-	host = strings.TrimSuffix(host, ".")
-	host = strings.TrimPrefix(host, "www.")
+	// Trimmed to a fixed point, so that canonicalising twice changes nothing.
+	host := strings.TrimRight(strings.ToLower(u.Hostname()), ".")
+	for strings.HasPrefix(host, "www.") {
+		host = strings.TrimRight(strings.TrimPrefix(host, "www."), ".")
+	}
 	if host == "" {
 		return ""
+	}
+	host = strings.ReplaceAll(host, "%", "%25") // Hostname unescaped it
+	if strings.Contains(host, ":") {
+		host = "[" + host + "]" // an IPv6 literal
 	}
 	if port := u.Port(); port != "" && port != "80" && port != "443" {
 		host += ":" + port
@@ -67,9 +73,12 @@ func CanonicalURL(raw string) string {
 		// Re-escape uniformly so %7E and ~ compare equal.
 		path = (&url.URL{Path: p}).EscapedPath()
 	}
-	path = strings.TrimRight(path, "/")
-	for _, idx := range []string{"/index.html", "/index.htm", "/index.php"} {
-		path = strings.TrimSuffix(path, idx)
+	for prev := ""; prev != path; {
+		prev = path
+		path = strings.TrimRight(path, "/")
+		for _, idx := range []string{"/index.html", "/index.htm", "/index.php"} {
+			path = strings.TrimSuffix(path, idx)
+		}
 	}
 	if path == "" {
 		path = "/"
@@ -96,8 +105,15 @@ const (
 // videoInHTML finds video URLs in links and iframes of an entry's HTML.
 var videoInHTML = regexp.MustCompile(`(?i)(?:href|src|data-src)\s*=\s*["']?([^"'\s>]+)`)
 
+// mentionsVideoHost is a cheap test that skips the attribute scan for the
+// many posts that reference no video platform at all.
+var mentionsVideoHost = regexp.MustCompile(`(?i)youtu|vimeo`)
+
 // htmlVideos returns the distinct videos referenced from HTML.
 func htmlVideos(html string) []*talkstream.Video {
+	if !mentionsVideoHost.MatchString(html) {
+		return nil
+	}
 	var out []*talkstream.Video
 	seen := map[string]bool{}
 	for _, m := range videoInHTML.FindAllStringSubmatch(html, -1) {
@@ -202,18 +218,22 @@ func EntryID(e *talkstream.Entry) string {
 }
 
 // assignIDs gives every entry of one fetch its identity. When a GUID is
-// shared by several entries of one feed (a publisher bug), those entries
-// are told apart by GUID and link, as miniflux does; exact duplicates
-// collapse to one.
+// shared by entries of one feed with different links (a publisher bug),
+// those entries are told apart by GUID and link, as miniflux does; exact
+// duplicates keep the plain id (so that a repeated entry is not taken for a
+// new one) and collapse to one.
 func assignIDs(entries []talkstream.Entry) []string {
 	ids := make([]string, len(entries))
-	count := map[string]int{}
+	links := map[string]map[string]bool{} // id → the distinct links it is used with
 	for i := range entries {
 		ids[i] = EntryID(&entries[i])
-		count[ids[i]]++
+		if links[ids[i]] == nil {
+			links[ids[i]] = map[string]bool{}
+		}
+		links[ids[i]][strings.TrimSpace(entries[i].Link)] = true
 	}
 	for i := range entries {
-		if count[ids[i]] > 1 && strings.TrimSpace(entries[i].GUID) != "" {
+		if len(links[ids[i]]) > 1 && strings.TrimSpace(entries[i].GUID) != "" {
 			ids[i] = strings.TrimSpace(entries[i].GUID) + "|" + strings.TrimSpace(entries[i].Link)
 		}
 	}

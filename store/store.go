@@ -115,9 +115,9 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
+	defer sqlTx.Rollback() // after Commit a no-op; after a panic in fn, frees the one writer connection
 	tx := &Tx{ctx: ctx, tx: sqlTx}
 	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
