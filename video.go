@@ -48,6 +48,8 @@ func ParseVideoURL(raw string) *Video {
 	raw = strings.TrimSpace(raw)
 	if strings.HasPrefix(raw, "//") {
 		raw = "https:" + raw
+	} else if !strings.Contains(raw, "://") {
+		raw = "https://" + raw // "youtu.be/ID" as people type it
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" {

@@ -140,4 +140,3 @@ func (a *app) tick(ctx context.Context, h *publish.Handler, log *slog.Logger) {
 	}
 	h.Swap(site)
 }
-

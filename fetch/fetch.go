@@ -1,0 +1,324 @@
+// Package fetch owns getting entries out of a source: the HTTP client
+// (conditional GET, body and time limits, redirect policy, typed errors for
+// statuses), decoding charsets, parsing every feed format through gofeed,
+// translating gofeed items into talkstream.Entry values with explicit field
+// fallbacks, YouTube and Vimeo video extraction, and reading curated YAML
+// files.
+//
+// A Fetcher is safe for concurrent use. It never touches the store or the
+// configuration: the caller passes a talkstream.Source (with its FetchState)
+// and stores what the Result says.
+package fetch
+
+import (
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/talkstream/talkstream"
+)
+
+// Defaults for the zero Options.
+const (
+	defaultTimeout  = 30 * time.Second
+	defaultMaxBytes = 10 << 20
+	maxRedirects    = 5
+)
+
+// Sentinel errors; check them with errors.Is on the *Error Fetch returns.
+var (
+	// ErrNotFeed: the body is empty, an HTML page, or not parseable as a feed.
+	ErrNotFeed = errors.New("not a feed")
+	// ErrTooLarge: the (decompressed) body is larger than Options.MaxBytes.
+	ErrTooLarge = errors.New("response body too large")
+	// ErrHTTPStatus: any status other than 2xx and 304; Error.Status says which.
+	ErrHTTPStatus = errors.New("unexpected http status")
+	// ErrGone: the server answered 410 Gone. Such an error is also ErrHTTPStatus.
+	ErrGone = errors.New("feed is gone")
+)
+
+// Options configures a Fetcher. The zero value is usable.
+type Options struct {
+	Timeout   time.Duration // total per-request timeout, body included; default 30s
+	MaxBytes  int64         // body cap; default 10 MiB; exceeding it is an error, not a truncated parse
+	UserAgent string        // default "talkstream/" + talkstream.Version + " (+https://github.com/talkstream/talkstream)"
+	// Client is optional; tests may inject one. The default is a client of our
+	// own that follows at most 5 redirects, and only to http and https URLs.
+	// An injected client without a CheckRedirect gets the same policy.
+	Client *http.Client
+}
+
+// Fetcher fetches and parses sources.
+type Fetcher struct {
+	opts   Options
+	client *http.Client
+}
+
+// New returns a Fetcher with the defaults filled in.
+func New(opts Options) *Fetcher {
+	if opts.Timeout <= 0 {
+		opts.Timeout = defaultTimeout
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = defaultMaxBytes
+	}
+	if opts.UserAgent == "" {
+		opts.UserAgent = "talkstream/" + talkstream.Version + " (+https://github.com/talkstream/talkstream)"
+	}
+	client := opts.Client
+	if client == nil {
+		// The transport decompresses gzip itself (it asks for it when we set
+		// no Accept-Encoding), so the size cap below counts decompressed bytes.
+		client = &http.Client{
+			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
+			CheckRedirect: checkRedirect,
+		}
+	}
+	return &Fetcher{opts: opts, client: client}
+}
+
+// checkRedirect is the default redirect policy.
+func checkRedirect(req *http.Request, via []*http.Request) error {
+	if len(via) >= maxRedirects {
+		return fmt.Errorf("stopped after %d redirects", maxRedirects)
+	}
+	if s := req.URL.Scheme; s != "http" && s != "https" {
+		return fmt.Errorf("refusing redirect to %q: not http or https", req.URL.Redacted())
+	}
+	return nil
+}
+
+// Result is what one fetch found. On NotModified and Unchanged nothing was
+// parsed: Entries is nil and FeedTitle/FeedLink repeat the stored state.
+type Result struct {
+	Status       int    // HTTP status (200, 304...); 0 for curated
+	NotModified  bool   // 304: nothing parsed, Entries nil
+	Unchanged    bool   // 200 but BodyHash == src.State.BodyHash: nothing parsed, Entries nil
+	ETag         string // validator to store (the old one is kept on 304)
+	LastModified string // validator to store (the old one is kept on 304)
+	BodyHash     string // hex sha256 of the raw (decompressed, undecoded) body
+	FeedTitle    string // the feed's own title, plain text
+	FeedLink     string // the feed's own home page, absolute
+	Entries      []talkstream.Entry
+	Bytes        int64         // body bytes read (decompressed)
+	Duration     time.Duration // request and body read, parsing excluded
+	URL          string        // final URL after redirects; empty for curated
+	MovedTo      string        // set when a permanent redirect (301/308) was followed
+}
+
+// Error is the error type for a failed fetch, shaped like net/url.Error.
+type Error struct {
+	Op     string // "fetch", "read", "parse" or "curated"
+	URL    string // the URL (final, when a response came) or the curated file's path
+	Status int    // the HTTP status, when a response came
+	Err    error
+}
+
+func (e *Error) Error() string {
+	if e.Op == opCurated {
+		// The inner error already reads "path:line: entry N (id): problem".
+		return "curated source: " + e.Err.Error()
+	}
+	return fmt.Sprintf("%s %q: %s", e.Op, e.URL, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Timeout reports whether the fetch failed because it took too long.
+func (e *Error) Timeout() bool {
+	if errors.Is(e.Err, context.DeadlineExceeded) {
+		return true
+	}
+	var t interface{ Timeout() bool }
+	return errors.As(e.Err, &t) && t.Timeout()
+}
+
+const (
+	opFetch   = "fetch"
+	opRead    = "read"
+	opParse   = "parse"
+	opCurated = "curated"
+)
+
+// statusError is the Err of an *Error for an unwanted status; it is
+// ErrHTTPStatus, and ErrGone too for 410.
+type statusError struct {
+	code int
+	text string
+}
+
+func (e *statusError) Error() string {
+	if e.code == http.StatusGone {
+		return fmt.Sprintf("%s: http status %s", ErrGone, e.text)
+	}
+	return fmt.Sprintf("%s %s", ErrHTTPStatus, e.text)
+}
+
+func (e *statusError) Is(target error) bool {
+	return target == ErrHTTPStatus || (target == ErrGone && e.code == http.StatusGone)
+}
+
+// Fetch fetches and parses one source. For kind curated it reads src.Path
+// (YAML per docs/curated.md; strict: unknown keys are errors naming
+// file:line). Errors are *Error. Never panics on hostile input.
+func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, error) {
+	if src.Kind == talkstream.SourceCurated {
+		return f.fetchCurated(src)
+	}
+	start := time.Now()
+	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
+	defer cancel()
+
+	fail := func(op, u string, status int, err error) (*Result, error) {
+		// Errors end up in logs and the status page: no passwords.
+		if pu, perr := url.Parse(u); perr == nil {
+			u = pu.Redacted()
+		}
+		return nil, &Error{Op: op, URL: u, Status: status, Err: err}
+	}
+	u, err := url.Parse(src.URL)
+	if err != nil {
+		return fail(opFetch, src.URL, 0, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fail(opFetch, src.URL, 0, errors.New("not an http or https URL"))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return fail(opFetch, src.URL, 0, err)
+	}
+	req.Header.Set("User-Agent", f.opts.UserAgent)
+	req.Header.Set("Accept", "application/atom+xml, application/rss+xml, application/feed+json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5")
+	if src.State.ETag != "" {
+		req.Header.Set("If-None-Match", src.State.ETag)
+	}
+	if src.State.LastModified != "" {
+		req.Header.Set("If-Modified-Since", src.State.LastModified)
+	}
+
+	// A shallow copy of the client per fetch lets CheckRedirect note this
+	// request's permanent redirects without shared state.
+	var movedTo string
+	permanent := true
+	client := *f.client
+	policy := client.CheckRedirect
+	if policy == nil {
+		policy = checkRedirect
+	}
+	client.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if err := policy(req, via); err != nil {
+			return err
+		}
+		// Only an unbroken chain of permanent redirects from the configured
+		// URL says the feed moved; a temporary hop ends it.
+		if permanent && req.Response != nil &&
+			(req.Response.StatusCode == http.StatusMovedPermanently || req.Response.StatusCode == http.StatusPermanentRedirect) {
+			movedTo = req.URL.String()
+		} else {
+			permanent = false
+		}
+		return nil
+	}
+
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // the URL is already in our Error
+		}
+		return fail(opFetch, src.URL, 0, err)
+	}
+	defer resp.Body.Close()
+	final := resp.Request.URL.String()
+
+	res := &Result{
+		Status:       resp.StatusCode,
+		URL:          final,
+		MovedTo:      movedTo,
+		ETag:         resp.Header.Get("ETag"),
+		LastModified: resp.Header.Get("Last-Modified"),
+	}
+	switch {
+	case resp.StatusCode == http.StatusNotModified:
+		drain(resp.Body)
+		res.NotModified = true
+		if res.ETag == "" {
+			res.ETag = src.State.ETag
+		}
+		if res.LastModified == "" {
+			res.LastModified = src.State.LastModified
+		}
+		res.FeedTitle, res.FeedLink = src.State.FeedTitle, src.State.FeedLink
+		res.Duration = time.Since(start)
+		return res, nil
+	case resp.StatusCode < 200 || resp.StatusCode > 299:
+		drain(resp.Body)
+		return fail(opFetch, final, resp.StatusCode, &statusError{code: resp.StatusCode, text: resp.Status})
+	}
+
+	body, err := f.readBody(resp)
+	res.Bytes = int64(len(body))
+	res.Duration = time.Since(start)
+	if err != nil {
+		return fail(opRead, final, resp.StatusCode, err)
+	}
+	sum := sha256.Sum256(body)
+	res.BodyHash = hex.EncodeToString(sum[:])
+	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
+		res.Unchanged = true
+		res.FeedTitle, res.FeedLink = src.State.FeedTitle, src.State.FeedLink
+		return res, nil
+	}
+
+	p, err := parse(body, resp.Header.Get("Content-Type"), final, src)
+	if err != nil {
+		return fail(opParse, final, resp.StatusCode, err)
+	}
+	res.FeedTitle, res.FeedLink, res.Entries = p.title, p.link, p.entries
+	return res, nil
+}
+
+// readBody reads at most MaxBytes of the decompressed body; more is
+// ErrTooLarge rather than a truncated parse.
+func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
+	max := f.opts.MaxBytes
+	var r io.Reader = resp.Body
+	switch strings.ToLower(strings.TrimSpace(resp.Header.Get("Content-Encoding"))) {
+	case "":
+		// Content-Length only bounds an identity body; the transport clears
+		// it (to -1) when it decompresses.
+		if resp.ContentLength > max {
+			return nil, fmt.Errorf("%w: Content-Length %d exceeds %d bytes", ErrTooLarge, resp.ContentLength, max)
+		}
+	case "gzip", "x-gzip":
+		// The transport did not decompress (an injected client, or a server
+		// that sent gzip unasked), so we do, and cap the output.
+		zr, err := gzip.NewReader(resp.Body)
+		if err != nil {
+			return nil, fmt.Errorf("gzip body: %w", err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	body, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(body)) > max {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
+	}
+	return body, nil
+}
+
+// drain reads a little of an unwanted body so the connection can be reused.
+func drain(r io.Reader) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(r, 4<<10))
+}

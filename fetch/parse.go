@@ -1,0 +1,150 @@
+package fetch
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"mime"
+	"net/url"
+	"strings"
+
+	"github.com/mmcdole/gofeed"
+	"golang.org/x/net/html"
+
+	"github.com/talkstream/talkstream"
+)
+
+// parsed is one parsed and translated feed.
+type parsed struct {
+	title, link string
+	entries     []talkstream.Entry
+}
+
+// parse turns a fetched body into entries. feedURL is the URL the body came
+// from, the base of last resort for relative links.
+func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*parsed, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, fmt.Errorf("%w: empty body", ErrNotFeed)
+	}
+	data := toUTF8(body, contentType)
+	feed, err := parseFeed(data)
+	if err != nil {
+		if isHTML(data, contentType) {
+			msg := "the server sent an HTML page"
+			if alt := discoverFeed(data, feedURL); alt != "" {
+				msg += "; it advertises a feed at " + alt
+			}
+			return nil, fmt.Errorf("%w: %s", ErrNotFeed, msg)
+		}
+		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
+			return nil, fmt.Errorf("%w: no RSS, Atom or JSON Feed root element (Content-Type %q)", ErrNotFeed, contentType)
+		}
+		return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
+	}
+	return translate(feed, src, feedURL), nil
+}
+
+// parseFeed runs gofeed on a body we fetched ourselves (never ParseURL: it
+// does no conditional GET). A panic inside the third-party parser becomes an
+// error so hostile input cannot take the fetcher down.
+func parseFeed(data []byte) (feed *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			feed, err = nil, fmt.Errorf("feed parser panicked: %v", r)
+		}
+	}()
+	p := gofeed.NewParser()
+	// We scan for an <img> ourselves, after the media thumbnails, which are
+	// chosen on purpose rather than the first picture in the text.
+	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
+	return p.Parse(bytes.NewReader(data))
+}
+
+// isHTML tells an HTML page from a broken feed, for the error message.
+func isHTML(data []byte, contentType string) bool {
+	if mt, _, err := mime.ParseMediaType(contentType); err == nil && (mt == "text/html" || mt == "application/xhtml+xml") {
+		return true
+	}
+	head := data
+	if len(head) > 1024 {
+		head = head[:1024]
+	}
+	head = bytes.ToLower(head)
+	for _, tag := range []string{"<!doctype html", "<html", "<head", "<body"} {
+		if bytes.Contains(head, []byte(tag)) {
+			return true
+		}
+	}
+	return false
+}
+
+// discoverFeed returns the first feed an HTML page advertises with
+// <link rel="alternate" type="application/{rss,atom}+xml">, resolved.
+func discoverFeed(data []byte, pageURL string) string {
+	if len(data) > 256<<10 {
+		data = data[:256<<10]
+	}
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return ""
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			if string(name) == "body" {
+				return ""
+			}
+			if string(name) != "link" || !hasAttr {
+				continue
+			}
+			var rel, typ, href string
+			for {
+				k, v, more := z.TagAttr()
+				switch string(k) {
+				case "rel":
+					rel = strings.ToLower(string(v))
+				case "type":
+					typ = strings.ToLower(string(v))
+				case "href":
+					href = string(v)
+				}
+				if !more {
+					break
+				}
+			}
+			if href == "" || !strings.Contains(" "+rel+" ", " alternate ") {
+				continue
+			}
+			switch typ {
+			case "application/rss+xml", "application/atom+xml", "application/feed+json":
+				return resolveAgainst(parseBase(pageURL), href)
+			}
+		}
+	}
+}
+
+// parseBase parses an absolute base URL, or returns nil.
+func parseBase(s string) *url.URL {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || !u.IsAbs() {
+		return nil
+	}
+	return u
+}
+
+// resolveAgainst resolves ref against base (when there is one). A reference
+// that does not parse as a URL is dropped rather than passed on.
+func resolveAgainst(base *url.URL, ref string) string {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return ""
+	}
+	u, err := url.Parse(ref)
+	if err != nil {
+		return ""
+	}
+	if base != nil {
+		u = base.ResolveReference(u)
+	}
+	return u.String()
+}
