@@ -160,11 +160,13 @@ type Enclosure struct {
 	Length int64
 }
 
-// Link is a typed link of a curated entry.
+// Link is a typed link: one of a curated entry's links, or one of an item's
+// distinct pages (Item.Links).
 type Link struct {
-	Role  Role
-	URL   string
-	Title string
+	Role   Role
+	URL    string
+	Title  string
+	Source string `json:",omitempty"` // for Item.Links: the source id it came from
 }
 
 // Item is one unified talk or story: every entry that is the same talk or
@@ -183,6 +185,7 @@ type Item struct {
 	Tags      []string
 	Video     *Video
 	Thumbnail string
+	Links     []Link      // every distinct page of the item (one per canonical URL, tracking parameters removed)
 	Entries   []ItemEntry // every entry merged into this item, oldest first
 	Why       []string    // one line per decision: which key merged what, which rule tagged
 }

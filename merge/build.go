@@ -97,6 +97,8 @@ func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, 
 			}
 		}
 	}
+	item.Link = StripTracking(item.Link)
+	item.Links = distinctLinks(es)
 	item.Why = append(item.Why, fmt.Sprintf("title and summary from %s/%s (%s source)", best.SourceID, best.EntryID, m.sourceKind(best.SourceID)))
 
 	// Dates: published is the earliest claim; updated the latest change.
@@ -153,6 +155,40 @@ func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, 
 	return item, sortedKeys(keys)
 }
 
+// distinctLinks lists every page of an item once: entries' own links and
+// curated links, folded by canonical URL (a cross-post with tracking
+// parameters is the same page), without tracking parameters, https
+// preferred.
+func distinctLinks(es []StoredEntry) []talkstream.Link {
+	var out []talkstream.Link
+	seen := map[string]int{}
+	add := func(role talkstream.Role, raw, title, source string) {
+		if strings.TrimSpace(raw) == "" {
+			return
+		}
+		clean := StripTracking(raw)
+		key := CanonicalURL(raw)
+		if key == "" {
+			key = clean
+		}
+		if i, ok := seen[key]; ok {
+			if strings.HasPrefix(clean, "https:") && !strings.HasPrefix(out[i].URL, "https:") {
+				out[i].URL = clean
+			}
+			return
+		}
+		seen[key] = len(out)
+		out = append(out, talkstream.Link{Role: role, URL: clean, Title: title, Source: source})
+	}
+	for _, se := range es {
+		add(se.Role, se.Entry.Link, "", se.SourceID)
+		for _, l := range se.Entry.Links {
+			add(l.Role, l.URL, l.Title, se.SourceID)
+		}
+	}
+	return out
+}
+
 // kindWords guess an item's kind from its words, most specific first.
 var kindWords = []struct {
 	kind talkstream.Kind
@@ -161,7 +197,7 @@ var kindWords = []struct {
 	{talkstream.KindPaper, regexp.MustCompile(`(?i)\b(paper|preprint|proceedings|journal|published in|arxiv)\b`)},
 	{talkstream.KindSlides, regexp.MustCompile(`(?i)\b(slides|slide deck|slidedeck)\b`)},
 	{talkstream.KindPodcast, regexp.MustCompile(`(?i)\b(podcast|episode)\b`)},
-	{talkstream.KindTalk, regexp.MustCompile(`(?i)\b(talk at|keynote|presentation|presented|lecture|seminar|tech talk|screencast|webinar)\b`)},
+	{talkstream.KindTalk, regexp.MustCompile(`(?i)\b(talk (?:at|on|about|from|given)|(?:gave|give|giving) a talk|keynote|presentation|presented|lecture|seminar|tech talk|screencast|webinar)\b`)},
 	{talkstream.KindRelease, regexp.MustCompile(`(?i)\b(released?|releasing|announcing|available now)\b|\bv?\d+\.\d+(\.\d+)?\b.*\breleased?\b`)},
 }
 
@@ -173,6 +209,33 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 		cats = append(cats, se.Entry.Categories...)
 	}
 	ruleText := text + "\n" + strings.Join(cats, "\n")
+
+	// Event: a configured pattern, with the year next to it or the item's.
+	evText := text
+	for _, se := range es {
+		if se.Entry.Event != "" {
+			evText = se.Entry.Event + "\n" + evText
+		}
+	}
+	for _, ev := range m.events {
+		if ev.Match == nil {
+			continue
+		}
+		loc := ev.Match.FindStringIndex(evText)
+		if loc == nil {
+			continue
+		}
+		year := yearNear(evText, loc)
+		why := "year of the item"
+		if year == 0 {
+			year = item.Published.Year()
+		} else {
+			why = "year named with it"
+		}
+		item.Event = fmt.Sprintf("%s-%d", ev.ID, year)
+		item.Why = append(item.Why, fmt.Sprintf("event %s: %q matched %s, %s", item.Event, evText[loc[0]:loc[1]], ev.Match, why))
+		break
+	}
 
 	// Kind: a curator's word, then a rule, then the source, then the words.
 	kindWhy := ""
@@ -215,6 +278,7 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 		if item.Kind == "" && hasVideo {
 			item.Kind, kindWhy = talkstream.KindTalk, "it has a video"
 		}
+
 		if item.Kind == "" {
 			item.Kind, kindWhy = talkstream.KindPost, "default for a post"
 			if len(es) > 0 && m.sourceKind(es[0].SourceID) == talkstream.SourceCurated {
@@ -264,33 +328,6 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 	item.Speakers = order
 	for _, id := range order {
 		item.Why = append(item.Why, "speaker "+id+": "+speakers[id])
-	}
-
-	// Event: a configured pattern, with the year next to it or the item's.
-	evText := text
-	for _, se := range es {
-		if se.Entry.Event != "" {
-			evText = se.Entry.Event + "\n" + evText
-		}
-	}
-	for _, ev := range m.events {
-		if ev.Match == nil {
-			continue
-		}
-		loc := ev.Match.FindStringIndex(evText)
-		if loc == nil {
-			continue
-		}
-		year := yearNear(evText, loc)
-		why := "year of the item"
-		if year == 0 {
-			year = item.Published.Year()
-		} else {
-			why = "year named with it"
-		}
-		item.Event = fmt.Sprintf("%s-%d", ev.ID, year)
-		item.Why = append(item.Why, fmt.Sprintf("event %s: %q matched %s, %s", item.Event, evText[loc[0]:loc[1]], ev.Match, why))
-		break
 	}
 
 	// Tags: the sources', the curator's, the rules'.

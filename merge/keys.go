@@ -96,6 +96,27 @@ func CanonicalURL(raw string) string {
 	return out
 }
 
+// StripTracking removes tracking parameters from a URL and leaves the rest
+// as published; a URL it cannot parse comes back unchanged.
+func StripTracking(raw string) string {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || u.RawQuery == "" {
+		return strings.TrimSpace(raw)
+	}
+	q := u.Query()
+	changed := false
+	for k := range q {
+		if isTracking(k) {
+			delete(q, k)
+			changed = true
+		}
+	}
+	if changed {
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
 // Key prefixes: each key is "kind:value", so different kinds never collide.
 const (
 	keyURL   = "url:"

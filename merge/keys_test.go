@@ -388,3 +388,44 @@ func BenchmarkKeys(b *testing.B) {
 		Keys(&e)
 	}
 }
+
+func TestStripTracking(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"http://mirageos.org/blog/x?utm_source=a&utm_medium=rss", "http://mirageos.org/blog/x"},
+		{"https://example.org/a?id=3&fbclid=zz", "https://example.org/a?id=3"},
+		{"https://example.org/a?id=3", "https://example.org/a?id=3"},
+		{"https://example.org/a#frag", "https://example.org/a#frag"},
+		{"not a url\x7f", "not a url\x7f"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := StripTracking(tt.in); got != tt.want {
+				t.Errorf("StripTracking(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDistinctLinks(t *testing.T) {
+	es := []StoredEntry{
+		{SourceID: "anil", Role: talkstream.RolePost, Entry: talkstream.Entry{Link: "http://mirageos.org/blog/x?utm_source=anil"}},
+		{SourceID: "blog", Role: talkstream.RolePost, Entry: talkstream.Entry{Link: "https://mirageos.org/blog/x"}},
+		{SourceID: "talks", Role: talkstream.RoleSlides, Entry: talkstream.Entry{Links: []talkstream.Link{
+			{Role: talkstream.RoleSlides, URL: "http://decks.openmirage.org/x/"},
+			{Role: talkstream.RolePost, URL: "https://www.mirageos.org/blog/x/"},
+		}}},
+	}
+	got := distinctLinks(es)
+	want := []talkstream.Link{
+		{Role: talkstream.RolePost, URL: "https://mirageos.org/blog/x", Source: "anil"},
+		{Role: talkstream.RoleSlides, URL: "http://decks.openmirage.org/x/", Source: "talks"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v, want %+v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("link %d = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+}

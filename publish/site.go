@@ -419,14 +419,25 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 		v.links = append(v.links, roleLink{Role: string(role), URL: u, Title: cleanText(title)})
 	}
 	encSeen := map[string]bool{}
+	// merge lists the item's distinct pages; an item built without them
+	// falls back to every entry's links.
+	for _, l := range it.Links {
+		title := l.Title
+		if title == "" {
+			title = r.sourceTitle(l.Source)
+		}
+		addLink(l.Role, l.URL, title)
+	}
 	for _, ie := range it.Entries {
-		addLink(ie.Role, ie.Entry.Link, r.sourceTitle(ie.Entry.SourceID))
-		for _, l := range ie.Entry.Links {
-			title := l.Title
-			if title == "" {
-				title = r.sourceTitle(ie.Entry.SourceID)
+		if len(it.Links) == 0 {
+			addLink(ie.Role, ie.Entry.Link, r.sourceTitle(ie.Entry.SourceID))
+			for _, l := range ie.Entry.Links {
+				title := l.Title
+				if title == "" {
+					title = r.sourceTitle(ie.Entry.SourceID)
+				}
+				addLink(l.Role, l.URL, title)
 			}
-			addLink(l.Role, l.URL, title)
 		}
 		for _, e := range ie.Entry.Enclosures {
 			if u := safeURL(e.URL); u != "" && !encSeen[u] {

@@ -192,6 +192,13 @@ func TestEndToEnd(t *testing.T) {
 		}
 	})
 
+	t.Run("page links carry no tracking parameters", func(t *testing.T) {
+		data, _ := os.ReadFile(filepath.Join(out1, "index.html"))
+		if strings.Contains(string(data), "utm_") {
+			t.Error("index.html links a cross-post with its utm_ parameters")
+		}
+	})
+
 	t.Run("xml well-formed", func(t *testing.T) {
 		for _, name := range []string{"rss.xml", "atom.xml", "sources.opml"} {
 			data, _ := os.ReadFile(filepath.Join(out1, name))
