@@ -91,7 +91,7 @@ type rssItem struct {
 	GUID        rssGUID         `xml:"guid"`
 	PubDate     string          `xml:"pubDate,omitempty"`
 	Creators    []string        `xml:"dc:creator"`
-	Categories  []string        `xml:"category"`
+	Categories  []rssCategory   `xml:"category"`
 	Description *cdata          `xml:"description"`
 	Content     *cdata          `xml:"content:encoded"`
 	Enclosure   *rssEnclosure   `xml:"enclosure"`
@@ -104,6 +104,13 @@ type rssItem struct {
 type rssGUID struct {
 	IsPermaLink string `xml:"isPermaLink,attr"`
 	Value       string `xml:",chardata"`
+}
+
+// rssCategory is a category with the taxonomy it belongs to: the site's
+// tags/, kinds/ or events/ folder, where the facet of that value lives.
+type rssCategory struct {
+	Domain string `xml:"domain,attr,omitempty"`
+	Value  string `xml:",chardata"`
 }
 
 type rssEnclosure struct {
@@ -120,13 +127,14 @@ type mediaPlayer struct {
 	URL string `xml:"url,attr"`
 }
 
-func (r *renderer) renderRSS(st stream) ([]byte, error) {
+func (r *renderer) renderRSS(pg *page) ([]byte, error) {
+	st := pg.st
 	ch := rssChannel{
 		Title:         st.title,
 		Link:          r.abs(st.prefix),
 		Description:   st.description,
 		Language:      r.opts.Language,
-		LastBuildDate: r.feedUpdated(st).Format(time.RFC1123Z),
+		LastBuildDate: r.feedUpdated(pg.items).Format(time.RFC1123Z),
 		Generator:     generatorName,
 		Docs:          "https://www.rssboard.org/rss-specification",
 		TTL:           int(r.opts.MaxAge / time.Minute),
@@ -136,14 +144,16 @@ func (r *renderer) renderRSS(st stream) ([]byte, error) {
 	if ch.Description == "" {
 		ch.Description = st.title
 	}
-	for _, v := range st.items {
+	for _, v := range pg.items {
 		it := rssItem{
 			Title:       v.title,
 			Link:        v.link,
 			GUID:        rssGUID{IsPermaLink: "false", Value: v.id},
-			Categories:  v.tags,
 			Description: newCDATA(v.summaryHTML),
 			Content:     newCDATA(v.contentHTML),
+		}
+		for _, c := range r.categories(v) {
+			it.Categories = append(it.Categories, rssCategory{Domain: c.scheme, Value: c.label})
 		}
 		if !v.published.IsZero() {
 			it.PubDate = v.published.Format(time.RFC1123Z)
@@ -207,7 +217,9 @@ type atomPerson struct {
 }
 
 type atomCategory struct {
-	Term string `xml:"term,attr"`
+	Term   string `xml:"term,attr"`
+	Scheme string `xml:"scheme,attr,omitempty"`
+	Label  string `xml:"label,attr,omitempty"`
 }
 
 type atomEntry struct {
@@ -236,14 +248,15 @@ func newAtomHTML(s string) *atomHTML {
 	return &atomHTML{Type: "html", Text: s}
 }
 
-func (r *renderer) renderAtom(st stream) ([]byte, error) {
+func (r *renderer) renderAtom(pg *page) ([]byte, error) {
+	st := pg.st
 	f := atomFeed{
 		NSMedia:  nsMedia,
 		Lang:     r.opts.Language,
 		ID:       r.tagURI("feed" + st.feedIDPath()),
 		Title:    st.title,
 		Subtitle: st.description,
-		Updated:  r.feedUpdated(st).Format(time.RFC3339),
+		Updated:  r.feedUpdated(pg.items).Format(time.RFC3339),
 		Links: []atomLink{
 			{Href: r.abs(st.prefix + "atom.xml"), Rel: "self", Type: "application/atom+xml"},
 			{Href: r.abs(st.prefix), Rel: "alternate", Type: "text/html"},
@@ -253,7 +266,7 @@ func (r *renderer) renderAtom(st stream) ([]byte, error) {
 		Author:    atomPerson{Name: r.opts.Title, URI: r.opts.BaseURL},
 		Generator: atomGenerator{URI: generatorURI, Name: generatorName},
 	}
-	for _, v := range st.items {
+	for _, v := range pg.items {
 		e := atomEntry{
 			ID:      v.id,
 			Title:   v.title,
@@ -267,8 +280,8 @@ func (r *renderer) renderAtom(st stream) ([]byte, error) {
 		for _, a := range v.authors {
 			e.Authors = append(e.Authors, atomPerson{Name: a.Name, URI: a.URL})
 		}
-		for _, t := range v.tags {
-			e.Categories = append(e.Categories, atomCategory{Term: t})
+		for _, c := range r.categories(v) {
+			e.Categories = append(e.Categories, atomCategory{Term: c.term, Scheme: c.scheme, Label: c.label})
 		}
 		if v.link != "" {
 			e.Links = append(e.Links, atomLink{Href: v.link, Rel: "alternate"})
@@ -302,6 +315,9 @@ type jsonFeed struct {
 	HomePageURL string       `json:"home_page_url"`
 	FeedURL     string       `json:"feed_url"`
 	Description string       `json:"description,omitempty"`
+	NextURL     string       `json:"next_url,omitempty"`
+	Icon        string       `json:"icon,omitempty"`
+	Favicon     string       `json:"favicon,omitempty"`
 	Language    string       `json:"language,omitempty"`
 	Authors     []jsonAuthor `json:"authors,omitempty"`
 	Items       []jsonItem   `json:"items"`
@@ -359,18 +375,26 @@ type jsonVideo struct {
 	Thumbnail string `json:"thumbnail,omitempty"`
 }
 
-func (r *renderer) renderJSON(st stream) ([]byte, error) {
+// renderJSON renders one page of a stream as JSON Feed. Every page is
+// identified by the first page's feed_url and leads to the next with
+// next_url, as JSON Feed 1.1 describes for older items.
+func (r *renderer) renderJSON(pg *page) ([]byte, error) {
+	st := pg.st
 	f := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
 		Title:       st.title,
-		HomePageURL: r.abs(st.prefix),
+		HomePageURL: r.abs(pg.prefix()),
 		FeedURL:     r.abs(st.prefix + "feed.json"),
 		Description: st.description,
+		Favicon:     r.abs("/favicon.svg"),
 		Language:    r.opts.Language,
 		Authors:     []jsonAuthor{{Name: r.opts.Title, URL: r.opts.BaseURL}},
 		Items:       []jsonItem{},
 	}
-	for _, v := range st.items {
+	if pg.n < pg.total {
+		f.NextURL = r.abs(pagePrefix(st, pg.n+1) + "feed.json")
+	}
+	for _, v := range pg.items {
 		it := jsonItem{
 			ID:           v.id,
 			URL:          v.link,
@@ -395,7 +419,7 @@ func (r *renderer) renderJSON(st stream) ([]byte, error) {
 			it.Attachments = append(it.Attachments, jsonAttachment{URL: e.URL, MimeType: mimeType(e), Size: e.Length})
 		}
 		ext := jsonExtension{
-			Kind:     string(v.item.Kind),
+			Kind:     v.kindFacet.slug,
 			Speakers: cleanList(v.item.Speakers),
 			Event:    cleanText(v.item.Event),
 			Tags:     v.tags,
@@ -480,7 +504,7 @@ func (r *renderer) renderOPML(site *Site) error {
 	}
 	return site.add(&output{
 		path: "/sources.opml", file: "sources.opml",
-		contentType: "text/x-opml; charset=utf-8", feed: true,
+		contentType: "text/x-opml; charset=utf-8", kind: kindFeed,
 		body: body, modTime: r.now,
 	})
 }
@@ -523,4 +547,25 @@ func cleanList(in []string) []string {
 		}
 	}
 	return out
+}
+
+// category is one classification of an item for the feeds.
+type category struct {
+	term   string // the facet's slug
+	scheme string // where the facets of this dimension live, e.g. https://host/tags/
+	label  string // what people read
+}
+
+// categories lists an item's kind, tags and event as categories whose scheme
+// is the folder of the site's facets: term "xen" with scheme …/tags/ is the
+// stream at …/tags/xen/.
+func (r *renderer) categories(v *itemView) []category {
+	cats := []category{{term: v.kindFacet.slug, scheme: r.abs("/" + dirKinds + "/"), label: v.kindFacet.slug}}
+	for _, f := range v.tagFacets {
+		cats = append(cats, category{term: f.slug, scheme: r.abs("/" + dirTags + "/"), label: f.label})
+	}
+	if f := v.eventFacet; f != nil {
+		cats = append(cats, category{term: f.slug, scheme: r.abs("/" + dirEvents + "/"), label: f.label})
+	}
+	return cats
 }

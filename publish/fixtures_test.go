@@ -136,6 +136,27 @@ func fixtureItems() []talkstream.Item {
 			}}},
 		},
 		{
+			// A Vimeo talk known only from a curated entry: no thumbnail,
+			// so the page shows a poster that still plays in place.
+			ID: "xensummit-2012-mirage", Kind: talkstream.KindTalk,
+			Title:     "Mirage: extreme specialisation of virtual appliances",
+			Summary:   "Anil's presentation at XenSummit 2012 describing the architecture of Mirage.",
+			Link:      "https://vimeo.com/57412215",
+			Published: date(2012, time.August, 28),
+			Speakers:  []string{"anil"},
+			Event:     "xen-summit-2012",
+			Tags:      []string{"xen", "unikernels"},
+			Video:     talkstream.NewVideo("vimeo", "57412215"),
+			Entries: []talkstream.ItemEntry{{Role: talkstream.RoleVideo, Entry: talkstream.Entry{
+				SourceID: "talks", Title: "Mirage: extreme specialisation of virtual appliances",
+				Link:      "https://vimeo.com/57412215",
+				Published: date(2012, time.August, 28),
+				Links: []talkstream.Link{
+					{Role: talkstream.RoleEvent, URL: "http://www-archive.xenproject.org/xensummit/xs12na_talks/M10b.html"},
+				},
+			}}},
+		},
+		{
 			// News with hostile HTML everywhere a feed can put it.
 			ID: "mirage-4.5-release", Kind: talkstream.KindNews,
 			Title:     `MirageOS 4.5 released <b>today</b> & "more"`,

@@ -9,14 +9,22 @@ import (
 	"time"
 )
 
-// Security headers of the HTML page. The page needs no script at all; frames
-// are allowed only for the privacy-friendly video players a later
-// click-to-play embed will use.
+// Security headers of the HTML pages. The only script is the site's own
+// app.js and the only stylesheet its style.css (no inline script or style,
+// so nothing a feed smuggled into the page could run even if it got past the
+// sanitiser); images may come from any https host (the feeds' thumbnails);
+// frames only from the two privacy-friendly video players that click-to-play
+// loads.
 const (
-	pageCSP = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' https:; " +
+	pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; " +
 		"frame-src https://www.youtube-nocookie.com https://player.vimeo.com; " +
-		"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	referrerPolicy = "strict-origin-when-cross-origin" // video players refuse embeds without a referrer
+
+	// immutable is the Cache-Control of a stylesheet, script or icon asked
+	// for with its current version (?v=), which pages do: a changed file has
+	// another URL.
+	immutable = "public, max-age=31536000, immutable"
 )
 
 // Handler serves the current Site from memory. It is safe for concurrent use.
@@ -64,8 +72,10 @@ func (h *Handler) Swap(s *Site) {
 	h.cur.Store(next)
 }
 
-// ServeHTTP serves GET and HEAD for the Site's paths ("/index.html" is "/"),
-// with validators, conditional requests and pre-compressed gzip.
+// ServeHTTP serves GET and HEAD for the Site's paths ("/index.html" is "/",
+// "/tags/xen/index.html" is "/tags/xen/"), with validators, conditional
+// requests and pre-compressed gzip. A folder asked for without its final
+// slash ("/tags/xen") is redirected to it.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("X-Content-Type-Options", "nosniff")
@@ -88,6 +98,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	o, ok := cur.site.outputs[p]
 	if !ok {
+		if _, dir := cur.site.outputs[p+"/"]; dir && !strings.HasSuffix(p, "/") {
+			target := p + "/"
+			if r.URL.RawQuery != "" {
+				target += "?" + r.URL.RawQuery
+			}
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
 		http.NotFound(w, r)
 		return
 	}
@@ -102,11 +120,15 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr.Set("Vary", "Accept-Encoding")
 	hdr.Set("ETag", etag)
 	hdr.Set("Last-Modified", mod.UTC().Format(http.TimeFormat))
-	hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(cur.site.maxAge/time.Second)))
-	if o.feed {
+	if o.kind == kindAsset && r.URL.Query().Get("v") == o.version[:assetVersionLen] {
+		hdr.Set("Cache-Control", immutable)
+	} else {
+		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(cur.site.maxAge/time.Second)))
+	}
+	if o.kind == kindFeed {
 		hdr.Set("Access-Control-Allow-Origin", "*")
 	}
-	if o.page {
+	if o.kind == kindPage {
 		hdr.Set("Content-Security-Policy", pageCSP)
 		hdr.Set("Referrer-Policy", referrerPolicy)
 		hdr.Set("X-Frame-Options", "DENY")

@@ -3,12 +3,16 @@ package publish
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/talkstream/talkstream"
 )
 
 func gunzip(t *testing.T, b []byte) []byte {
@@ -220,4 +224,172 @@ func BenchmarkServeGzip(b *testing.B) {
 	for b.Loop() {
 		h.ServeHTTP(httptest.NewRecorder(), r)
 	}
+}
+
+// TestHandlerEveryPath asks for every output of the site as a feed reader or
+// browser revalidating it would: each answers 200 with validators, then 304
+// to If-None-Match (plain and gzip) and to If-Modified-Since, and HEAD.
+func TestHandlerEveryPath(t *testing.T) {
+	s := renderFixture(t)
+	h := NewHandler(s)
+	types := map[int]string{kindPage: "text/html; charset=utf-8"}
+	for _, p := range s.Paths() {
+		t.Run(p, func(t *testing.T) {
+			o := s.outputs[p]
+			w := serve(h, "GET", p, map[string]string{"Accept-Encoding": "gzip"})
+			if w.Code != 200 {
+				t.Fatalf("GET: %d", w.Code)
+			}
+			etag, lm := w.Header().Get("ETag"), w.Header().Get("Last-Modified")
+			if etag == "" || lm == "" || w.Header().Get("Cache-Control") == "" || w.Header().Get("Vary") != "Accept-Encoding" {
+				t.Errorf("validators or caching headers missing: %v", w.Header())
+			}
+			if ct := types[o.kind]; ct != "" && w.Header().Get("Content-Type") != ct {
+				t.Errorf("Content-Type %q", w.Header().Get("Content-Type"))
+			}
+			if w.Header().Get("Content-Encoding") == "gzip" && !bytes.Equal(gunzip(t, w.Body.Bytes()), o.body) {
+				t.Errorf("gzip body differs")
+			}
+			cors := w.Header().Get("Access-Control-Allow-Origin")
+			if (o.kind == kindFeed) != (cors == "*") {
+				t.Errorf("CORS %q on output kind %d", cors, o.kind)
+			}
+			if csp := w.Header().Get("Content-Security-Policy"); (o.kind == kindPage) != (csp != "") {
+				t.Errorf("CSP %q on output kind %d", csp, o.kind)
+			}
+			for _, hdr := range []map[string]string{
+				{"Accept-Encoding": "gzip", "If-None-Match": etag},
+				{"If-None-Match": o.etag},
+				{"If-None-Match": `"other", ` + o.etag},
+				{"If-Modified-Since": lm},
+			} {
+				if w := serve(h, "GET", p, hdr); w.Code != http.StatusNotModified || w.Body.Len() != 0 {
+					t.Errorf("GET with %v: %d, %d bytes", hdr, w.Code, w.Body.Len())
+				}
+			}
+			if w := serve(h, "HEAD", p, nil); w.Code != 200 || w.Body.Len() != 0 || w.Header().Get("Content-Length") != strconv.Itoa(len(o.body)) {
+				t.Errorf("HEAD: %d, %d bytes, Content-Length %s", w.Code, w.Body.Len(), w.Header().Get("Content-Length"))
+			}
+			if strings.HasSuffix(p, "/") {
+				if w := serve(h, "GET", p+"index.html", nil); w.Code != 200 || w.Header().Get("ETag") != o.etag {
+					t.Errorf("%sindex.html: %d", p, w.Code)
+				}
+			}
+		})
+	}
+}
+
+func TestHandlerFolders(t *testing.T) {
+	s := renderFixture(t)
+	h := NewHandler(s)
+	for _, tc := range []struct {
+		path     string
+		status   int
+		location string
+	}{
+		{"/tags/xen", 301, "/tags/xen/"},
+		{"/speakers/anil?x=1", 301, "/speakers/anil/?x=1"},
+		{"/tags/xen/", 200, ""},
+		{"/tags/xen/index.html", 200, ""},
+		{"/tags", 404, ""},
+		{"/tags/", 404, ""},
+		{"/tags/nope/", 404, ""},
+		{"/rss.xml/", 404, ""},
+		{"/tags/xen/rss.xml.gz", 404, ""},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			w := serve(h, "GET", tc.path, nil)
+			if w.Code != tc.status || w.Header().Get("Location") != tc.location {
+				t.Errorf("%d %q, want %d %q", w.Code, w.Header().Get("Location"), tc.status, tc.location)
+			}
+		})
+	}
+}
+
+// TestHandlerAssets checks the page's own files: their types, and a year's
+// caching when asked for with the version the pages name.
+func TestHandlerAssets(t *testing.T) {
+	s := renderFixture(t)
+	h := NewHandler(s)
+	page := string(s.outputs["/"].body)
+	for _, tc := range []struct{ name, ctype string }{
+		{"style.css", "text/css; charset=utf-8"}, {"app.js", "text/javascript; charset=utf-8"}, {"favicon.svg", "image/svg+xml"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := s.outputs["/"+tc.name]
+			versioned := "/" + tc.name + "?v=" + o.version[:assetVersionLen]
+			if !strings.Contains(page, `"`+strings.TrimPrefix(versioned, "/")+`"`) {
+				t.Errorf("page does not link %s", versioned)
+			}
+			w := serve(h, "GET", versioned, nil)
+			if w.Code != 200 || w.Header().Get("Content-Type") != tc.ctype || w.Header().Get("Cache-Control") != immutable {
+				t.Errorf("%s: %d %q %q", versioned, w.Code, w.Header().Get("Content-Type"), w.Header().Get("Cache-Control"))
+			}
+			w = serve(h, "GET", "/"+tc.name+"?v=0000000000", nil)
+			if w.Header().Get("Cache-Control") != "public, max-age=300" {
+				t.Errorf("old version cached as %q", w.Header().Get("Cache-Control"))
+			}
+		})
+	}
+}
+
+func TestHandlerMaxAge(t *testing.T) {
+	for _, tc := range []struct {
+		maxAge time.Duration
+		want   string
+	}{
+		{0, "public, max-age=300"},
+		{time.Hour, "public, max-age=3600"},
+		{NoCache, "public, max-age=0"},
+	} {
+		opts := fixtureOptions()
+		opts.MaxAge = tc.maxAge
+		s, err := Render(opts, fixtureItems(), fixtureSources(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := serve(NewHandler(s), "GET", "/atom.xml", nil).Header().Get("Cache-Control"); got != tc.want {
+			t.Errorf("MaxAge %v: Cache-Control %q, want %q", tc.maxAge, got, tc.want)
+		}
+	}
+}
+
+// largeStream is a stream the size of a community's whole history: 600
+// items over 16 years, 60 speakers, 80 events and 30 tags, half of them
+// videos.
+func largeStream() ([]talkstream.Item, Options) {
+	opts := fixtureOptions()
+	var items []talkstream.Item
+	base := fixtureItems()
+	for i := range 600 {
+		it := base[i%len(base)]
+		it.ID = fmt.Sprintf("%s-%d", it.ID, i)
+		it.Title = fmt.Sprintf("%s (%d)", it.Title, i)
+		it.Published = date(2010+i%16, time.Month(1+i%12), 1+i%28)
+		it.Speakers = []string{fmt.Sprintf("Speaker %d", i%60)}
+		it.Event = fmt.Sprintf("event-%d-%d", i%40, 2010+i%2)
+		it.Tags = []string{fmt.Sprintf("tag%d", i%30), fmt.Sprintf("tag%d", (i+7)%30)}
+		items = append(items, it)
+	}
+	return items, opts
+}
+
+func BenchmarkRenderLarge(b *testing.B) {
+	items, opts := largeStream()
+	sources := fixtureSources()
+	var s *Site
+	for b.Loop() {
+		var err error
+		if s, err = Render(opts, items, sources, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var n, gz int
+	for _, o := range s.outputs {
+		n += len(o.body)
+		gz += len(o.gz)
+	}
+	b.ReportMetric(float64(len(s.outputs)), "outputs")
+	b.ReportMetric(float64(n)/1e6, "MB")
+	b.ReportMetric(float64(gz)/1e6, "MB-gz")
 }

@@ -7,8 +7,11 @@ import (
 	"errors"
 	"flag"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -38,23 +41,29 @@ func body(t *testing.T, s *Site, path string) []byte {
 	return o.body
 }
 
-// TestGolden compares every output of the fixture site with its golden file;
-// go test ./publish -update rewrites them.
+// TestGolden compares outputs of the fixture site with their golden files:
+// the list of every path, the main stream's outputs and one facet's; go test
+// ./publish -update rewrites them.
 func TestGolden(t *testing.T) {
 	s := renderFixture(t)
-	want := []string{"/", "/atom.xml", "/feed.json", "/rss.xml", "/sources.opml"}
-	if got := s.Paths(); strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Fatalf("Paths() = %v, want %v", got, want)
-	}
-	for _, tc := range []struct{ path, golden string }{
-		{"/", "index.html.golden"},
-		{"/rss.xml", "rss.xml.golden"},
-		{"/atom.xml", "atom.xml.golden"},
-		{"/feed.json", "feed.json.golden"},
-		{"/sources.opml", "sources.opml.golden"},
+	paths := []byte(strings.Join(s.Paths(), "\n") + "\n")
+	for _, tc := range []struct {
+		golden string
+		got    []byte
+	}{
+		{"paths.golden", paths},
+		{"index.html.golden", body(t, s, "/")},
+		{"rss.xml.golden", body(t, s, "/rss.xml")},
+		{"atom.xml.golden", body(t, s, "/atom.xml")},
+		{"feed.json.golden", body(t, s, "/feed.json")},
+		{"sources.opml.golden", body(t, s, "/sources.opml")},
+		{"speaker-hannes.html.golden", body(t, s, "/speakers/hannes/")},
+		{"tag-unikernels.atom.golden", body(t, s, "/tags/unikernels/atom.xml")},
 	} {
 		t.Run(tc.golden, func(t *testing.T) {
-			got := body(t, s, tc.path)
+			// Asset versions change with every edit of style.css or app.js;
+			// TestHandlerAssets checks them.
+			got := assetVersion.ReplaceAll(tc.got, []byte("?v=VERSION"))
 			name := filepath.Join("testdata", tc.golden)
 			if *update {
 				if err := os.WriteFile(name, got, 0o644); err != nil {
@@ -67,7 +76,7 @@ func TestGolden(t *testing.T) {
 				t.Fatalf("%v (run go test ./publish -update to create it)", err)
 			}
 			if !bytes.Equal(got, want) {
-				t.Errorf("%s differs from %s; run go test ./publish -update and review the diff\n%s", tc.path, name, firstDiff(got, want))
+				t.Errorf("output differs from %s; run go test ./publish -update and review the diff\n%s", name, firstDiff(got, want))
 			}
 		})
 	}
@@ -91,18 +100,26 @@ func firstDiff(got, want []byte) string {
 	return ""
 }
 
+var assetVersion = regexp.MustCompile(`\?v=[0-9a-f]{10}`)
+
+// ownScript is the page's one script element, which TestNoXSS ignores.
+var ownScript = regexp.MustCompile(`<script src="(\.\./)*app\.js\?v=[0-9a-f]+" defer></script>`)
+
 func TestNoXSS(t *testing.T) {
 	s := renderFixture(t)
 	for _, p := range s.Paths() {
+		if s.outputs[p].kind == kindAsset {
+			continue
+		}
 		t.Run(p, func(t *testing.T) {
-			b := strings.ToLower(string(body(t, s, p)))
+			b := strings.ToLower(ownScript.ReplaceAllString(string(body(t, s, p)), ""))
 			for _, m := range xssMarkers {
 				if i := strings.Index(b, m); i >= 0 {
 					t.Errorf("output contains %q: …%s…", m, b[max(0, i-80):min(len(b), i+80)])
 				}
 			}
-			if p != "/" && strings.Contains(b, "<style") {
-				t.Errorf("feed contains <style")
+			if strings.Contains(b, "<style") || strings.Contains(b, " style=") {
+				t.Errorf("output contains a style element or attribute")
 			}
 		})
 	}
@@ -181,8 +198,8 @@ func TestXMLWellFormed(t *testing.T) {
 			t.Fatal(err)
 		}
 		items := doc.Channel.Items
-		if len(items) != 4 {
-			t.Fatalf("%d items, want 4", len(items))
+		if len(items) != len(fixtureItems()) {
+			t.Fatalf("%d items, want %d", len(items), len(fixtureItems()))
 		}
 		if doc.Channel.Self.Href != "https://talks.example.org/rss.xml" {
 			t.Errorf("atom:link self = %q", doc.Channel.Self.Href)
@@ -492,23 +509,52 @@ func TestWriteDir(t *testing.T) {
 			}
 		})
 	}
-	entries, _ := os.ReadDir(dir)
-	if len(entries) != 10 {
-		t.Errorf("%d files in dir, want 10 (no temporary files left)", len(entries))
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files = append(files, filepath.ToSlash(rel))
+		}
+		return err
+	})
+	var want []string
+	for _, p := range s.Paths() {
+		f := strings.TrimPrefix(p, "/")
+		if f == "" || strings.HasSuffix(f, "/") {
+			f += "index.html"
+		}
+		want = append(want, f, f+".gz")
+	}
+	slices.Sort(files)
+	slices.Sort(want)
+	if !slices.Equal(files, want) {
+		t.Errorf("files in dir:\n%v\nwant one per output and its .gz (no temporary files left):\n%v", files, want)
 	}
 }
 
-// TestPageStructure checks the planet page's accessibility basics: unique
-// ids, landmarks, alt text, feed autodiscovery and no script.
+// TestPageStructure checks every HTML page of the fixture site: unique ids,
+// landmarks, alt text, feed autodiscovery, no script but the site's own
+// app.js, no inline style, and that every relative link leads to an output
+// of the site (and every same-page anchor to an element).
 func TestPageStructure(t *testing.T) {
 	s := renderFixture(t)
-	doc, err := html.Parse(bytes.NewReader(body(t, s, "/")))
+	for _, p := range s.Paths() {
+		if s.outputs[p].kind != kindPage {
+			continue
+		}
+		t.Run(p, func(t *testing.T) { checkPage(t, s, p) })
+	}
+}
+
+func checkPage(t *testing.T, s *Site, p string) {
+	doc, err := html.Parse(bytes.NewReader(body(t, s, p)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ids := map[string]int{}
 	tags := map[string]int{}
-	var alternates, labelled []string
+	var alternates, labelled, anchors, scripts []string
+	base, _ := url.Parse("https://talks.example.org" + p)
 	var walk func(n *html.Node)
 	walk = func(n *html.Node) {
 		if n.Type == html.ElementNode {
@@ -516,6 +562,9 @@ func TestPageStructure(t *testing.T) {
 			attr := map[string]string{}
 			for _, a := range n.Attr {
 				attr[a.Key] = a.Val
+				if strings.HasPrefix(a.Key, "on") || a.Key == "style" {
+					t.Errorf("<%s %s=%q>", n.Data, a.Key, a.Val)
+				}
 			}
 			if id, ok := attr["id"]; ok {
 				ids[id]++
@@ -529,12 +578,30 @@ func TestPageStructure(t *testing.T) {
 					t.Errorf("img %s: alt %q loading %q", attr["src"], attr["alt"], attr["loading"])
 				}
 			case "link":
-				if attr["rel"] == "alternate" {
-					alternates = append(alternates, attr["type"])
+				switch attr["rel"] {
+				case "alternate":
+					alternates = append(alternates, attr["type"]+" "+attr["href"])
+				case "stylesheet", "icon", "prev", "next":
+					checkLocal(t, s, base, attr["href"])
+				}
+			case "script":
+				scripts = append(scripts, attr["src"])
+				if n.FirstChild != nil {
+					t.Errorf("inline script")
 				}
 			case "a":
-				if h := attr["href"]; h == "" || strings.Contains(h, "ZgotmplZ") {
+				h := attr["href"]
+				switch {
+				case h == "" || strings.Contains(h, "ZgotmplZ"):
 					t.Errorf("bad link %q", h)
+				case strings.HasPrefix(h, "#"):
+					anchors = append(anchors, h[1:])
+				case !strings.HasPrefix(h, "https://") && !strings.HasPrefix(h, "http://"):
+					checkLocal(t, s, base, h)
+				}
+				if e := attr["data-embed"]; e != "" && !strings.HasPrefix(e, "https://www.youtube-nocookie.com/embed/") &&
+					!(strings.HasPrefix(e, "https://player.vimeo.com/video/") && strings.HasSuffix(e, "?dnt=1")) {
+					t.Errorf("data-embed %q is not a privacy-friendly player", e)
 				}
 			}
 		}
@@ -548,23 +615,56 @@ func TestPageStructure(t *testing.T) {
 			t.Errorf("id %q used %d times", id, n)
 		}
 	}
-	for _, l := range labelled {
+	for _, l := range append(labelled, anchors...) {
 		if ids[l] == 0 {
-			t.Errorf("aria-labelledby %q names no element", l)
+			t.Errorf("aria-labelledby or #%s names no element", l)
 		}
 	}
-	for _, tag := range []string{"header", "main", "aside", "footer", "article", "style"} {
+	for _, tag := range []string{"header", "main", "aside", "footer", "nav"} {
 		if tags[tag] == 0 {
 			t.Errorf("no <%s>", tag)
 		}
 	}
-	if tags["article"] != len(fixtureItems()) {
-		t.Errorf("%d articles, want one per item", tags["article"])
+	if tags["iframe"] != 0 || tags["style"] != 0 || tags["form"] != 0 || tags["object"] != 0 {
+		t.Errorf("page has an iframe, style, form or object")
 	}
-	if tags["script"] != 0 || tags["iframe"] != 0 {
-		t.Errorf("page has script or iframe")
+	if len(scripts) != 1 || !strings.Contains(scripts[0], "app.js?v=") {
+		t.Errorf("scripts %q, want only app.js", scripts)
 	}
-	if got := strings.Join(alternates, " "); got != "application/rss+xml application/atom+xml application/feed+json" {
-		t.Errorf("alternate links: %s", got)
+	if len(alternates) != 3 {
+		t.Fatalf("alternate links: %q", alternates)
+	}
+	prefix := p
+	if i := strings.Index(p, "page/"); i >= 0 {
+		prefix = p[:i] // later pages advertise their stream's feeds
+	}
+	for i, want := range []string{"application/rss+xml https://talks.example.org" + prefix + "rss.xml",
+		"application/atom+xml https://talks.example.org" + prefix + "atom.xml",
+		"application/feed+json https://talks.example.org" + prefix + "feed.json"} {
+		if alternates[i] != want {
+			t.Errorf("alternate %d = %q, want %q", i, alternates[i], want)
+		}
+		_, href, _ := strings.Cut(want, " ")
+		if _, ok := s.outputs[strings.TrimPrefix(href, "https://talks.example.org")]; !ok {
+			t.Errorf("alternate %s is not an output", href)
+		}
+	}
+}
+
+// checkLocal reports a relative URL on the page at base that leads to no
+// output of the site.
+func checkLocal(t *testing.T, s *Site, base *url.URL, href string) {
+	t.Helper()
+	u, err := base.Parse(href)
+	if err != nil {
+		t.Errorf("link %q: %v", href, err)
+		return
+	}
+	if u.Host != base.Host {
+		t.Errorf("link %q leaves the site", href)
+		return
+	}
+	if _, ok := s.outputs[u.Path]; !ok {
+		t.Errorf("link %q (%s) leads to no output", href, u.Path)
 	}
 }

@@ -183,12 +183,34 @@ func truncate(s string, n int) string {
 
 // safeURL returns raw trimmed when it is an absolute http or https URL, else
 // "". Every URL written outside sanitised HTML goes through it, so a feed that
-// links to javascript: or data: cannot smuggle it into ours.
+// links to javascript: or data: cannot smuggle it into ours. Characters that
+// a URI cannot hold (space, quotes, angle brackets, non-ASCII...) are
+// percent-encoded, as a browser would, so that no output carries a URL that
+// breaks out of wherever a consumer puts it.
 func safeURL(raw string) string {
 	raw = strings.TrimSpace(raw)
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return ""
+	}
+	const hex = "0123456789ABCDEF"
+	var b strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+			if b.Len() == 0 {
+				b.Grow(len(raw) + 16)
+				b.WriteString(raw[:i])
+			}
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+		} else if b.Len() > 0 {
+			b.WriteByte(c)
+		}
+	}
+	if b.Len() > 0 {
+		return b.String()
 	}
 	return raw
 }

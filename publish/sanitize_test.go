@@ -99,6 +99,9 @@ func TestSafeURL(t *testing.T) {
 		{"ftp://example.org/", ""},
 		{"https://", ""},
 		{"", ""},
+		{`https://example.org/a?q="><script>x</script>`, "https://example.org/a?q=%22%3E%3Cscript%3Ex%3C/script%3E"},
+		{"https://example.org/café bar", "https://example.org/caf%C3%A9%20bar"},
+		{"https://example.org/a%20b?x={1}|`^\\", "https://example.org/a%20b?x=%7B1%7D%7C%60%5E%5C"},
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			if got := safeURL(tc.in); got != tc.want {

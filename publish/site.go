@@ -8,9 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"html/template"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -33,11 +36,15 @@ type Options struct {
 	Description string
 	BaseURL     string // e.g. "https://talks.example.org/"; ids and self links use it; a missing final "/" is added
 	Language    string // default "en"
-	Limit       int    // items per feed, newest first; default 50
+	Limit       int    // items per feed and per page, newest first; default 50
 	Speakers    []Speaker
 	Events      []Event
-	MaxAge      time.Duration // Cache-Control max-age; default 5m
+	MaxAge      time.Duration // Cache-Control max-age; 0 means 5m, NoCache means max-age=0
 }
+
+// NoCache as Options.MaxAge makes every response say max-age=0, so that
+// clients revalidate (and get a 304) each time.
+const NoCache time.Duration = -1
 
 const (
 	defaultLanguage = "en"
@@ -57,20 +64,28 @@ var ErrBaseURL = errors.New("publish: base URL must be an absolute http(s) URL")
 
 // Site is every output of one Render, ready to serve. It is immutable.
 type Site struct {
+	mu      sync.Mutex // guards outputs and paths while Render fills them
 	outputs map[string]*output
 	paths   []string
 	maxAge  time.Duration
 }
+
+// The kinds of output, which decide the response headers.
+const (
+	kindFeed  = iota + 1 // machine-readable: served with CORS
+	kindPage             // HTML: served with the page's security headers
+	kindAsset            // the page's stylesheet, script and icon
+)
 
 // output is one pre-rendered file.
 type output struct {
 	path        string // URL path, e.g. "/rss.xml"
 	file        string // slash-separated file name under WriteDir's dir
 	contentType string
-	feed        bool // machine-readable: served with CORS
-	page        bool // HTML: served with the page security headers
+	kind        int
 	body, gz    []byte
 	etag, gzTag string // strong, quoted
+	version     string // the ETag's hex, which pages put in asset URLs (?v=)
 	modTime     time.Time
 }
 
@@ -80,12 +95,17 @@ func (s *Site) Paths() []string { return slices.Clone(s.paths) }
 // WriteDir writes every output and its gzip sibling (NAME.gz) under dir, each
 // through a temporary file and a rename so that a web server reading dir
 // never sees half a file. Modification times are set to the render time.
+// Directories such as /tags/xen/ get an index.html.
 func (s *Site) WriteDir(dir string) error {
+	made := map[string]bool{}
 	for _, p := range s.paths {
 		o := s.outputs[p]
 		name := filepath.Join(dir, filepath.FromSlash(o.file))
-		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-			return fmt.Errorf("publish: write %s: %w", p, err)
+		if d := filepath.Dir(name); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("publish: write %s: %w", p, err)
+			}
+			made[d] = true
 		}
 		if err := writeFile(name, o.body, o.modTime); err != nil {
 			return fmt.Errorf("publish: write %s: %w", p, err)
@@ -122,7 +142,7 @@ func writeFile(name string, data []byte, mod time.Time) error {
 	return err
 }
 
-// gzipWriters keeps compressors between renders: at BestCompression each
+// gzipWriters keeps compressors between outputs: at BestCompression each
 // one allocates about a megabyte of state. The gzip header has no name and a
 // zero time, so the compressed bytes depend on the body alone.
 var gzipWriters = sync.Pool{New: func() any {
@@ -130,26 +150,32 @@ var gzipWriters = sync.Pool{New: func() any {
 	return zw
 }}
 
-// add stores one rendered output with its gzip form and validators.
+// add compresses one rendered output, computes its validators and stores
+// it. It is safe to call from several goroutines.
 func (s *Site) add(o *output) error {
-	if _, dup := s.outputs[o.path]; dup {
-		return fmt.Errorf("publish: two outputs at %s", o.path)
-	}
 	var buf bytes.Buffer
+	buf.Grow(len(o.body) / 4)
 	zw := gzipWriters.Get().(*gzip.Writer)
-	defer gzipWriters.Put(zw)
 	zw.Reset(&buf)
-	if _, err := zw.Write(o.body); err != nil {
-		return err
+	_, err := zw.Write(o.body)
+	if err == nil {
+		err = zw.Close()
 	}
-	if err := zw.Close(); err != nil {
+	gzipWriters.Put(zw)
+	if err != nil {
 		return err
 	}
 	o.gz = buf.Bytes()
 	sum := sha256.Sum256(o.body)
-	tag := hex.EncodeToString(sum[:12])
-	o.etag = `"` + tag + `"`
-	o.gzTag = `"` + tag + `-gz"` // another representation, so another strong ETag
+	o.version = hex.EncodeToString(sum[:12])
+	o.etag = `"` + o.version + `"`
+	o.gzTag = `"` + o.version + `-gz"` // another representation, so another strong ETag
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, dup := s.outputs[o.path]; dup {
+		return fmt.Errorf("publish: two outputs at %s", o.path)
+	}
 	s.outputs[o.path] = o
 	s.paths = append(s.paths, o.path)
 	return nil
@@ -160,6 +186,12 @@ func (s *Site) add(o *output) error {
 // all configured sources with their fetch state. now is the render time: it
 // becomes Last-Modified and stands in for the feed's date when there are no
 // items; it never appears in an item.
+//
+// The outputs are the main stream at "/" and one stream per tag, speaker,
+// kind and event (see the package documentation), each with index.html,
+// rss.xml, atom.xml and feed.json and, past Limit items, further pages
+// PREFIX/page/N/ with index.html and feed.json; plus sources.opml and the
+// page's style.css, app.js and favicon.svg.
 func Render(opts Options, items []talkstream.Item, sources []talkstream.Source, now time.Time) (*Site, error) {
 	r, err := newRenderer(opts, sources, now)
 	if err != nil {
@@ -175,15 +207,32 @@ func Render(opts Options, items []talkstream.Item, sources []talkstream.Source, 
 		}
 		return strings.Compare(a.item.ID, b.item.ID)
 	})
+	r.items = views
+	r.facets = r.buildFacets(views)
+	r.countSources(views)
+	r.srcViews = r.sourceViews()
+	for _, s := range r.srcViews {
+		if s.State == "ok" || s.State == "curated" {
+			r.healthy++
+		}
+	}
 
 	site := &Site{outputs: map[string]*output{}, maxAge: r.opts.MaxAge}
-	main := stream{
+	if err := r.renderAssets(site); err != nil {
+		return nil, err
+	}
+	streams := []*stream{{
 		prefix:      "/",
 		title:       r.opts.Title,
 		description: r.opts.Description,
-		items:       views[:min(len(views), r.opts.Limit)],
+		items:       views,
+	}}
+	for _, list := range [][]*facet{r.facets.kinds, r.facets.tags, r.facets.speakers, r.facets.events} {
+		for _, f := range list {
+			streams = append(streams, r.facetStream(f))
+		}
 	}
-	if err := r.renderStream(site, main); err != nil {
+	if err := r.renderStreams(site, streams); err != nil {
 		return nil, err
 	}
 	if err := r.renderOPML(site); err != nil {
@@ -193,49 +242,74 @@ func Render(opts Options, items []talkstream.Item, sources []talkstream.Source, 
 	return site, nil
 }
 
-// stream is one set of outputs: the items to show, newest first, and the
-// path prefix they live under. The main stream is "/"; a facet such as
-// "/tag/xen/" gets the same outputs under its own prefix.
-type stream struct {
-	prefix      string // begins and ends with "/"
-	title       string
-	description string
-	items       []*itemView
+// renderStreams renders every stream, spreading the work (templates,
+// encoders and above all gzip) over the CPUs.
+func (r *renderer) renderStreams(site *Site, streams []*stream) error {
+	work := make(chan *stream)
+	errc := make(chan error, 1)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(streams)) {
+		wg.Go(func() {
+			for st := range work {
+				if err := r.renderStream(site, st); err != nil {
+					select {
+					case errc <- err:
+					default:
+					}
+				}
+			}
+		})
+	}
+	for _, st := range streams {
+		work <- st
+	}
+	close(work)
+	wg.Wait()
+	select {
+	case err := <-errc:
+		return err
+	default:
+		return nil
+	}
 }
 
-// feedIDPath is the part of the Atom feed id after "feed": "" for the main
-// stream, "/tag/xen" for the facet at "/tag/xen/".
-func (st stream) feedIDPath() string { return strings.TrimSuffix(st.prefix, "/") }
-
-// renderStream renders the HTML page and the three feeds of one stream.
-func (r *renderer) renderStream(site *Site, st stream) error {
+// renderStream renders the pages and the feeds of one stream: the first page
+// gets index.html, rss.xml, atom.xml and feed.json; the others index.html and
+// feed.json, which the first one's next_url leads to.
+func (r *renderer) renderStream(site *Site, st *stream) error {
 	type format struct {
 		name, ctype string
-		feed        bool
-		render      func(stream) ([]byte, error)
+		kind        int
+		every       bool // on every page, not only the first
+		render      func(*page) ([]byte, error)
 	}
 	formats := []format{
-		{"index.html", "text/html; charset=utf-8", false, r.renderHTML},
-		{"rss.xml", "application/rss+xml; charset=utf-8", true, r.renderRSS},
-		{"atom.xml", "application/atom+xml; charset=utf-8", true, r.renderAtom},
-		{"feed.json", "application/feed+json; charset=utf-8", true, r.renderJSON},
+		{"index.html", "text/html; charset=utf-8", kindPage, true, r.renderHTML},
+		{"rss.xml", "application/rss+xml; charset=utf-8", kindFeed, false, r.renderRSS},
+		{"atom.xml", "application/atom+xml; charset=utf-8", kindFeed, false, r.renderAtom},
+		{"feed.json", "application/feed+json; charset=utf-8", kindFeed, true, r.renderJSON},
 	}
-	for _, f := range formats {
-		body, err := f.render(st)
-		if err != nil {
-			return fmt.Errorf("publish: render %s%s: %w", st.prefix, f.name, err)
-		}
-		p := st.prefix + f.name
-		if f.name == "index.html" {
-			p = st.prefix
-		}
-		o := &output{
-			path: p, file: strings.TrimPrefix(st.prefix, "/") + f.name,
-			contentType: f.ctype, feed: f.feed, page: !f.feed,
-			body: body, modTime: r.now,
-		}
-		if err := site.add(o); err != nil {
-			return err
+	for _, pg := range st.pages(r.opts.Limit) {
+		prefix := pg.prefix()
+		for _, f := range formats {
+			if pg.n > 1 && !f.every {
+				continue
+			}
+			body, err := f.render(pg)
+			if err != nil {
+				return fmt.Errorf("publish: render %s%s: %w", prefix, f.name, err)
+			}
+			p := prefix + f.name
+			if f.name == "index.html" {
+				p = prefix
+			}
+			o := &output{
+				path: p, file: strings.TrimPrefix(prefix, "/") + f.name,
+				contentType: f.ctype, kind: f.kind, body: body, modTime: r.now,
+			}
+			if err := site.add(o); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -250,6 +324,17 @@ type renderer struct {
 	events   map[string]Event
 	sources  []talkstream.Source
 	byID     map[string]*talkstream.Source
+
+	items       []*itemView // every item, newest first
+	facets      facets
+	sourceItems map[string]int    // items each source contributed to
+	srcViews    []sourceView      // the sidebar's sources, the same on every page
+	healthy     int               // sources that are ok or curated
+	assets      map[string]string // asset file name → its version, for ?v=
+
+	cardMu   sync.Mutex
+	cards    map[cardKey]template.HTML // a card depends only on the item and the page's depth
+	sidebars map[string]template.HTML  // by depth
 }
 
 func newRenderer(opts Options, sources []talkstream.Source, now time.Time) (*renderer, error) {
@@ -267,8 +352,11 @@ func newRenderer(opts Options, sources []talkstream.Source, now time.Time) (*ren
 	if opts.Limit <= 0 {
 		opts.Limit = defaultLimit
 	}
-	if opts.MaxAge <= 0 {
+	switch {
+	case opts.MaxAge == 0:
 		opts.MaxAge = defaultMaxAge
+	case opts.MaxAge < 0:
+		opts.MaxAge = 0
 	}
 	opts.Title = cleanText(opts.Title)
 	opts.Description = cleanText(opts.Description)
@@ -283,6 +371,8 @@ func newRenderer(opts Options, sources []talkstream.Source, now time.Time) (*ren
 		events:   map[string]Event{},
 		sources:  sources,
 		byID:     map[string]*talkstream.Source{},
+		cards:    map[cardKey]template.HTML{},
+		sidebars: map[string]template.HTML{},
 	}
 	for _, s := range opts.Speakers {
 		r.speakers[s.ID] = s
@@ -329,6 +419,10 @@ type itemView struct {
 	authors     []person
 	event       string // display name, e.g. "FOSDEM 2014"
 	tags        []string
+	kindFacet   *facet
+	tagFacets   []*facet // in the order of tags
+	speakers    []speakerRef
+	eventFacet  *facet // nil when the item has no event
 	summaryHTML string // sanitised; may be ""
 	contentHTML string // sanitised; may be ""
 	summaryText string // plain, at most summaryRunes
@@ -384,10 +478,8 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 			v.tags = append(v.tags, t)
 		}
 	}
-	if it.Video != nil {
-		vid := *it.Video
-		vid.URL, vid.EmbedURL, vid.Thumbnail = safeURL(vid.URL), safeURL(vid.EmbedURL), safeURL(vid.Thumbnail)
-		v.video = &vid
+	if vid := safeVideo(it.Video); vid != nil {
+		v.video = vid
 		if v.thumbnail == "" {
 			v.thumbnail = vid.Thumbnail
 		}
@@ -422,21 +514,13 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 	// merge lists the item's distinct pages; an item built without them
 	// falls back to every entry's links.
 	for _, l := range it.Links {
-		title := l.Title
-		if title == "" {
-			title = r.sourceTitle(l.Source)
-		}
-		addLink(l.Role, l.URL, title)
+		addLink(l.Role, l.URL, r.via(l.URL, l.Source, l.Title))
 	}
 	for _, ie := range it.Entries {
 		if len(it.Links) == 0 {
-			addLink(ie.Role, ie.Entry.Link, r.sourceTitle(ie.Entry.SourceID))
+			addLink(ie.Role, ie.Entry.Link, r.via(ie.Entry.Link, ie.Entry.SourceID, ""))
 			for _, l := range ie.Entry.Links {
-				title := l.Title
-				if title == "" {
-					title = r.sourceTitle(ie.Entry.SourceID)
-				}
-				addLink(l.Role, l.URL, title)
+				addLink(l.Role, l.URL, r.via(l.URL, ie.Entry.SourceID, l.Title))
 			}
 		}
 		for _, e := range ie.Entry.Enclosures {
@@ -540,12 +624,24 @@ func (r *renderer) eventName(id string) string {
 	return strings.ReplaceAll(id, "-", " ")
 }
 
-// sourceTitle is the display title of a configured source, else its id.
-func (r *renderer) sourceTitle(id string) string {
-	if s, ok := r.byID[id]; ok {
+// via names where a link of an item leads, for the page's link buttons and
+// the feeds' related links: the link's own title, else the video platform,
+// else the source it came from (a curated file says nothing about where its
+// links lead, so for those the host).
+func (r *renderer) via(u, source, title string) string {
+	if title = cleanText(title); title != "" {
+		return title
+	}
+	if vid := talkstream.ParseVideoURL(u); vid != nil {
+		return providerName(vid.Provider)
+	}
+	if s, ok := r.byID[source]; ok && s.Kind != talkstream.SourceCurated {
 		return cleanText(s.DisplayTitle())
 	}
-	return id
+	if pu, err := url.Parse(u); err == nil {
+		return strings.TrimPrefix(strings.ToLower(pu.Hostname()), "www.")
+	}
+	return ""
 }
 
 func providerName(p string) string {
@@ -574,11 +670,11 @@ func anchorID(id string) string {
 	return b.String()
 }
 
-// feedUpdated is the newest updated time of the stream's items, or now when
+// feedUpdated is the newest updated time of items, or now when
 // there are none.
-func (r *renderer) feedUpdated(st stream) time.Time {
+func (r *renderer) feedUpdated(items []*itemView) time.Time {
 	var t time.Time
-	for _, v := range st.items {
+	for _, v := range items {
 		if v.updated.After(t) {
 			t = v.updated
 		}
@@ -587,4 +683,51 @@ func (r *renderer) feedUpdated(st stream) time.Time {
 		return r.now
 	}
 	return t
+}
+
+// countSources counts the items each source contributed an entry to, for the
+// sources sidebar.
+func (r *renderer) countSources(items []*itemView) {
+	r.sourceItems = map[string]int{}
+	for _, v := range items {
+		seen := map[string]bool{}
+		for _, ie := range v.item.Entries {
+			if id := ie.Entry.SourceID; !seen[id] {
+				seen[id] = true
+				r.sourceItems[id]++
+			}
+		}
+	}
+}
+
+var (
+	youtubeID = regexp.MustCompile(`^[A-Za-z0-9_-]{11}$`)
+	vimeoID   = regexp.MustCompile(`^[0-9]{1,12}$`)
+)
+
+// safeVideo rebuilds an item's video from its provider and id, so that the
+// watch and embed URLs the outputs carry (and the page's player loads) are
+// ours, not whatever a feed said: YouTube through youtube-nocookie.com and
+// Vimeo with dnt=1. A video of another provider keeps its safe URLs and gets
+// no player.
+func safeVideo(in *talkstream.Video) *talkstream.Video {
+	if in == nil {
+		return nil
+	}
+	v := &talkstream.Video{
+		Provider: cleanText(in.Provider), ID: cleanText(in.ID),
+		URL: safeURL(in.URL), Thumbnail: safeURL(in.Thumbnail),
+		Duration: in.Duration, Channel: cleanText(in.Channel),
+	}
+	switch {
+	case v.Provider == "youtube" && youtubeID.MatchString(v.ID):
+		v.URL = "https://www.youtube.com/watch?v=" + v.ID
+		v.EmbedURL = "https://www.youtube-nocookie.com/embed/" + v.ID
+	case v.Provider == "vimeo" && vimeoID.MatchString(v.ID):
+		v.URL = "https://vimeo.com/" + v.ID
+		v.EmbedURL = "https://player.vimeo.com/video/" + v.ID + "?dnt=1"
+	case v.URL == "":
+		return nil
+	}
+	return v
 }

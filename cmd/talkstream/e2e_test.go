@@ -17,6 +17,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -183,7 +185,8 @@ func TestEndToEnd(t *testing.T) {
 	t.Run("no script from feeds", func(t *testing.T) {
 		for _, name := range []string{"index.html", "rss.xml", "atom.xml", "feed.json"} {
 			data, _ := os.ReadFile(filepath.Join(out1, name))
-			low := strings.ToLower(string(data))
+			// The page's one script is the site's own click-to-play app.js.
+			low := strings.ToLower(ownScript.ReplaceAllString(string(data), ""))
 			for _, bad := range []string{"<script", "&lt;script", "\\u003cscript", "javascript:", "onerror="} {
 				if strings.Contains(low, bad) {
 					t.Errorf("%s contains %q", name, bad)
@@ -359,58 +362,92 @@ func TestServe(t *testing.T) {
 	}
 }
 
-// validate runs the independent checkers on an output folder. They are
-// skipped when missing unless TALKSTREAM_REQUIRE_VALIDATORS is set (CI).
+// ownScript is the page's only script element: the site's own app.js.
+var ownScript = regexp.MustCompile(`<script src="(\.\./)*app\.js\?v=[0-9a-f]+" defer></script>`)
+
+// validate runs the independent checkers on every feed of an output folder
+// (the main stream, every facet and every page): feedparser on each rss.xml
+// and atom.xml, jing with the RFC 4287 schema on each atom.xml, ajv with the
+// JSON Feed 1.1 schema on each feed.json. Each checker runs once over all
+// its files. They are skipped when missing unless
+// TALKSTREAM_REQUIRE_VALIDATORS is set (CI).
 func validate(t *testing.T, dir string) {
 	require := os.Getenv("TALKSTREAM_REQUIRE_VALIDATORS") != ""
-	missing := func(what string) {
+	missing := func(t *testing.T, what string) {
+		t.Helper()
 		if require {
 			t.Fatalf("%s is not installed (run .ci/run or make validators)", what)
 		}
 		t.Skipf("%s is not installed", what)
 	}
+	files := map[string][]string{}
+	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			files[d.Name()] = append(files[d.Name()], p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rss, atom, jsonFeeds := files["rss.xml"], files["atom.xml"], files["feed.json"]
+	if len(rss) < 2 || len(atom) != len(rss) || len(jsonFeeds) < len(rss) {
+		t.Fatalf("expected the main stream and facets: %d rss.xml, %d atom.xml, %d feed.json", len(rss), len(atom), len(jsonFeeds))
+	}
+	t.Logf("validating %d rss.xml, %d atom.xml and %d feed.json", len(rss), len(atom), len(jsonFeeds))
+
 	t.Run("feedparser", func(t *testing.T) {
 		py := "/usr/bin/python3"
 		if exec.Command(py, "-c", "import feedparser").Run() != nil {
-			missing("python3-feedparser")
+			missing(t, "python3-feedparser")
 		}
-		for _, name := range []string{"rss.xml", "atom.xml"} {
-			script := `import sys, feedparser
-d = feedparser.parse(sys.argv[1])
-if d.bozo:
-    print("bozo:", d.bozo_exception); sys.exit(1)
-if not d.entries:
-    print("no entries"); sys.exit(1)
-print(d.version, len(d.entries))`
-			out, err := exec.Command(py, "-c", script, filepath.Join(dir, name)).CombinedOutput()
-			if err != nil {
-				t.Errorf("feedparser %s: %v: %s", name, err, out)
-			}
+		script := `import sys, feedparser
+bad = 0
+for name in sys.argv[1:]:
+    d = feedparser.parse(name)
+    if d.bozo:
+        print(name, "bozo:", d.bozo_exception); bad += 1
+    elif not d.entries:
+        print(name, "no entries"); bad += 1
+    elif d.version not in ("rss20", "atom10"):
+        print(name, "version", d.version); bad += 1
+print(len(sys.argv) - 1, "feeds,", bad, "bad")
+sys.exit(1 if bad else 0)`
+		out, err := exec.Command(py, append([]string{"-c", script}, append(slices.Clone(rss), atom...)...)...).CombinedOutput()
+		if err != nil {
+			t.Errorf("feedparser: %v:\n%s", err, out)
 		}
 	})
 	t.Run("jsonfeed schema", func(t *testing.T) {
 		ajv := "../../node_modules/.bin/ajv"
 		if _, err := os.Stat(ajv); err != nil {
-			missing("ajv (npm ci)")
+			missing(t, "ajv (npm ci)")
 		}
-		out, err := exec.Command(ajv, "validate", "--spec=draft7", "-c", "ajv-formats", "--strict=false",
-			"-s", "../../node_modules/jsonfeed-schema/schema-v1.1.json", "-d", filepath.Join(dir, "feed.json")).CombinedOutput()
+		args := []string{"validate", "--spec=draft7", "-c", "ajv-formats", "--strict=false",
+			"-s", "../../node_modules/jsonfeed-schema/schema-v1.1.json"}
+		for _, f := range jsonFeeds {
+			args = append(args, "-d", f)
+		}
+		out, err := exec.Command(ajv, args...).CombinedOutput()
 		if err != nil {
-			t.Errorf("feed.json does not validate against JSON Feed 1.1: %v\n%s", err, out)
+			t.Errorf("feed.json files do not validate against JSON Feed 1.1: %v\n%s", err, out)
+		}
+		if n := strings.Count(string(out), " valid"); n != len(jsonFeeds) {
+			t.Errorf("ajv reported %d valid files of %d:\n%s", n, len(jsonFeeds), out)
 		}
 	})
 	t.Run("atom relax ng", func(t *testing.T) {
 		jing, err := exec.LookPath("jing")
 		if err != nil {
-			missing("jing")
+			missing(t, "jing")
 		}
 		rnc := "../../../shared/validators/atom.rnc"
 		if _, err := os.Stat(rnc); err != nil {
 			t.Skip("shared/validators/atom.rnc is not beside the checkout")
 		}
-		out, err := exec.Command(jing, "-c", rnc, filepath.Join(dir, "atom.xml")).CombinedOutput()
+		out, err := exec.Command(jing, append([]string{"-c", rnc}, atom...)...).CombinedOutput()
 		if err != nil {
-			t.Errorf("atom.xml does not validate against RFC 4287: %v\n%s", err, out)
+			t.Errorf("atom.xml files do not validate against RFC 4287: %v\n%s", err, out)
 		}
 	})
 }
