@@ -114,6 +114,14 @@ type FetchState struct {
 	Entries      int   // entries in the last parsed feed
 	MovedTo      string
 	Gone         bool
+
+	// TTL is the feed's own update hint (RSS <ttl>, sy:updatePeriod) from
+	// the last parsed body, kept so that a 304 still honours it.
+	TTL time.Duration
+	// ConfigHash identifies the configuration the state was recorded
+	// under; when the source's configuration changes, a 410 Gone, a
+	// permanent redirect and the validators are forgotten.
+	ConfigHash string
 }
 
 // Entry is one item as one source published it, translated from whatever

@@ -26,7 +26,24 @@ const (
 	DefaultLimit    = 50
 	DefaultDatabase = "talkstream.db"
 	DefaultLanguage = "en"
+
+	// DefaultCacheMaxAge is the Cache-Control max-age of every served output.
+	DefaultCacheMaxAge = 5 * time.Minute
+
+	// Defaults of the fetch: block.
+	DefaultConcurrency = 4
+	DefaultPerHost     = 1
+	DefaultTimeout     = 30 * time.Second
+	DefaultMaxBytes    = 10 << 20
 )
+
+// Fetch is the fetch: block: how hard talkstream may pull on feed hosts.
+type Fetch struct {
+	Concurrency int           // sources fetched at once
+	PerHost     int           // requests at once to one host
+	Timeout     time.Duration // total per request, body included
+	MaxBytes    int64         // body cap
+}
 
 // Config is a loaded and validated feeds.yaml.
 type Config struct {
@@ -37,7 +54,9 @@ type Config struct {
 	Language    string
 	Database    string // absolute path
 	Refresh     time.Duration
-	Limit       int // items per feed
+	Limit       int           // items per feed
+	CacheMaxAge time.Duration // Cache-Control max-age of the served outputs; 0 means revalidate every time
+	Fetch       Fetch         // the fetch: block, defaults filled in
 	Speakers    []Speaker
 	Events      []Event
 	Rules       []Rule
@@ -87,10 +106,19 @@ type rawConfig struct {
 	Database    string       `yaml:"database"`
 	Refresh     string       `yaml:"refresh"`
 	Limit       int          `yaml:"limit"`
+	CacheMaxAge string       `yaml:"cache_max_age"`
+	Fetch       *rawFetch    `yaml:"fetch"`
 	Speakers    []rawSpeaker `yaml:"speakers"`
 	Events      []rawEvent   `yaml:"events"`
 	Rules       []rawRule    `yaml:"rules"`
 	Sources     []rawSource  `yaml:"sources"`
+}
+
+type rawFetch struct {
+	Concurrency *int   `yaml:"concurrency"`
+	PerHost     *int   `yaml:"per_host"`
+	Timeout     string `yaml:"timeout"`
+	MaxBytes    string `yaml:"max_bytes"`
 }
 
 type rawSpeaker struct {
@@ -117,6 +145,7 @@ type rawSource struct {
 	Kind      string   `yaml:"kind"`
 	URL       string   `yaml:"url"`
 	ChannelID string   `yaml:"channel_id"`
+	Shorts    bool     `yaml:"shorts"`
 	User      string   `yaml:"user"`
 	Path      string   `yaml:"path"`
 	Title     string   `yaml:"title"`
@@ -217,6 +246,9 @@ var (
 	lineInYAML = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 )
 
+// channelIDPattern is a YouTube channel id: UC and 22 base64url characters.
+var channelIDPattern = regexp.MustCompile(`^UC[A-Za-z0-9_-]{22}$`)
+
 func yamlErrLine(err error) int {
 	var n int
 	if m := lineInYAML.FindStringSubmatch(err.Error()); m != nil {
@@ -305,11 +337,24 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 	if !filepath.IsAbs(cfg.Database) {
 		cfg.Database = filepath.Join(dir, cfg.Database)
 	}
+	cfg.CacheMaxAge = DefaultCacheMaxAge
+	if raw.CacheMaxAge != "" {
+		line := lineOf(root, "cache_max_age")
+		switch d, err := ParseDuration(raw.CacheMaxAge); {
+		case err != nil:
+			v.add(line, "", "cache_max_age: %v", err)
+		case d < 0 || d > 365*24*time.Hour:
+			v.add(line, "", "cache_max_age %s must be between 0s and 365d", raw.CacheMaxAge)
+		default:
+			cfg.CacheMaxAge = d
+		}
+	}
 	if raw.Refresh != "" {
 		if d, ok := v.duration(raw.Refresh, lineOf(root, "refresh"), ""); ok {
 			cfg.Refresh = d
 		}
 	}
+	cfg.Fetch = v.fetch(raw.Fetch, valueOf(root, "fetch"))
 
 	speakers := map[string]bool{}
 	for i, rs := range raw.Speakers {
@@ -426,6 +471,14 @@ func (v *validator) source(rs rawSource, node *yaml.Node, item int, dir string, 
 	onlyFor("channel_id", rs.ChannelID, talkstream.SourceYouTube)
 	onlyFor("user", rs.User, talkstream.SourceVimeo)
 	onlyFor("path", rs.Path, talkstream.SourceCurated)
+	if rs.Shorts {
+		switch {
+		case src.Kind != talkstream.SourceYouTube:
+			v.add(at("shorts"), id, "shorts is only for kind youtube sources")
+		case rs.URL != "" || rs.ChannelID == "":
+			v.add(at("shorts"), id, "shorts only applies with channel_id (a url is fetched as is)")
+		}
+	}
 
 	switch src.Kind {
 	case talkstream.SourceBlog, talkstream.SourcePerson, talkstream.SourceEvents:
@@ -438,7 +491,16 @@ func (v *validator) source(rs rawSource, node *yaml.Node, item int, dir string, 
 		case rs.URL != "":
 			src.URL = v.feedURL(rs.URL, at("url"), id)
 		case rs.ChannelID != "":
-			src.URL = "https://www.youtube.com/feeds/videos.xml?channel_id=" + url.QueryEscape(rs.ChannelID)
+			if !channelIDPattern.MatchString(rs.ChannelID) {
+				v.add(at("channel_id"), id, "channel_id %q is not a YouTube channel id (UC and 22 letters, digits, - or _)", rs.ChannelID)
+				break
+			}
+			// The channel's uploads without Shorts are the UULF playlist
+			// (the UC prefix swapped); the channel feed has everything.
+			src.URL = "https://www.youtube.com/feeds/videos.xml?playlist_id=UULF" + rs.ChannelID[2:]
+			if rs.Shorts {
+				src.URL = "https://www.youtube.com/feeds/videos.xml?channel_id=" + rs.ChannelID
+			}
 			if src.Site == "" {
 				src.Site = "https://www.youtube.com/channel/" + url.PathEscape(rs.ChannelID)
 			}

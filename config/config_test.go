@@ -90,7 +90,7 @@ func TestLoadValid(t *testing.T) {
 	}{
 		{"blog", talkstream.SourceBlog, "https://mirageos.org/feed.xml", "", "https://mirageos.org/", 30 * time.Minute, nil},
 		{"anil", talkstream.SourcePerson, "https://anil.recoil.org/news.xml", "", "", 2 * time.Hour, []string{"anil"}},
-		{"channel", talkstream.SourceYouTube, "https://www.youtube.com/feeds/videos.xml?channel_id=UC3TI-fmhJ_g3_n9fHaXGZKA", "",
+		{"channel", talkstream.SourceYouTube, "https://www.youtube.com/feeds/videos.xml?playlist_id=UULF3TI-fmhJ_g3_n9fHaXGZKA", "",
 			"https://www.youtube.com/channel/UC3TI-fmhJ_g3_n9fHaXGZKA", 24 * time.Hour, nil},
 		{"playlist", talkstream.SourceYouTube, "https://www.youtube.com/feeds/videos.xml?playlist_id=PLgjWYrrJw8_wlrkveCXULbg6oIYDvNuDU", "", "", 2 * time.Hour, nil},
 		{"avsm-vimeo", talkstream.SourceVimeo, "https://vimeo.com/avsm/videos/rss", "", "https://vimeo.com/avsm", 2 * time.Hour, []string{"anil", "mort"}},

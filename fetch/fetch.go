@@ -112,6 +112,15 @@ type Result struct {
 	Duration     time.Duration // request and body read, parsing excluded
 	URL          string        // final URL after redirects; empty for curated
 	MovedTo      string        // set when a permanent redirect (301/308) was followed
+
+	// Scheduling hints; the caller decides the next check from them.
+	// Fresh is how long the server says the response stays fresh
+	// (Cache-Control max-age, else Expires minus Date); 0 when it says
+	// nothing or forbids caching. TTL is the feed's own hint (RSS <ttl>,
+	// sy:updatePeriod/sy:updateFrequency); on NotModified and Unchanged it
+	// repeats the stored src.State.TTL.
+	Fresh time.Duration
+	TTL   time.Duration
 }
 
 // Error is the error type for a failed fetch, shaped like net/url.Error.
@@ -120,6 +129,9 @@ type Error struct {
 	URL    string // the URL (final, when a response came) or the curated file's path
 	Status int    // the HTTP status, when a response came
 	Err    error
+	// RetryAfter is the server's Retry-After on a 429 or 503 (seconds or
+	// an HTTP date, as a wait from now); 0 when absent or unreadable.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -245,6 +257,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		MovedTo:      movedTo,
 		ETag:         resp.Header.Get("ETag"),
 		LastModified: resp.Header.Get("Last-Modified"),
+		Fresh:        freshness(resp.Header, time.Now()),
 	}
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
@@ -256,12 +269,17 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		if res.LastModified == "" {
 			res.LastModified = src.State.LastModified
 		}
-		res.FeedTitle, res.FeedLink = src.State.FeedTitle, src.State.FeedLink
+		res.FeedTitle, res.FeedLink, res.TTL = src.State.FeedTitle, src.State.FeedLink, src.State.TTL
 		res.Duration = time.Since(start)
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		drain(resp.Body)
-		return fail(opFetch, final, resp.StatusCode, &statusError{code: resp.StatusCode, text: resp.Status})
+		res, err := fail(opFetch, final, resp.StatusCode, &statusError{code: resp.StatusCode, text: resp.Status})
+		if c := resp.StatusCode; c == http.StatusTooManyRequests || c == http.StatusServiceUnavailable {
+			// The one status whose answer says when to come back.
+			err.(*Error).RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
+		}
+		return res, err
 	}
 
 	body, err := f.readBody(resp)
@@ -274,7 +292,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 	res.BodyHash = hex.EncodeToString(sum[:])
 	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
 		res.Unchanged = true
-		res.FeedTitle, res.FeedLink = src.State.FeedTitle, src.State.FeedLink
+		res.FeedTitle, res.FeedLink, res.TTL = src.State.FeedTitle, src.State.FeedLink, src.State.TTL
 		return res, nil
 	}
 
@@ -282,7 +300,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 	if err != nil {
 		return fail(opParse, final, resp.StatusCode, err)
 	}
-	res.FeedTitle, res.FeedLink, res.Entries = p.title, p.link, p.entries
+	res.FeedTitle, res.FeedLink, res.Entries, res.TTL = p.title, p.link, p.entries, p.ttl
 	return res, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
@@ -18,6 +19,7 @@ import (
 type parsed struct {
 	title, link string
 	entries     []talkstream.Entry
+	ttl         time.Duration // the feed's own update hint
 }
 
 // parse turns a fetched body into entries. feedURL is the URL the body came
@@ -27,7 +29,7 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 		return nil, fmt.Errorf("%w: empty body", ErrNotFeed)
 	}
 	data := toUTF8(body, contentType)
-	feed, err := parseFeed(data)
+	feed, rssTTL, err := parseFeed(data)
 	if err != nil {
 		if isHTML(data, contentType) {
 			msg := "the server sent an HTML page"
@@ -41,13 +43,16 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 		}
 		return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
 	}
-	return translate(feed, src, feedURL), nil
+	p := translate(feed, src, feedURL)
+	p.ttl = feedTTL(rssTTL, feed)
+	return p, nil
 }
 
 // parseFeed runs gofeed on a body we fetched ourselves (never ParseURL: it
 // does no conditional GET). A panic inside the third-party parser becomes an
-// error so hostile input cannot take the fetcher down.
-func parseFeed(data []byte) (feed *gofeed.Feed, err error) {
+// error so hostile input cannot take the fetcher down. rssTTL is the RSS
+// <ttl>, which gofeed's universal Feed does not carry.
+func parseFeed(data []byte) (feed *gofeed.Feed, rssTTL string, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			feed, err = nil, fmt.Errorf("feed parser panicked: %v", r)
@@ -56,8 +61,10 @@ func parseFeed(data []byte) (feed *gofeed.Feed, err error) {
 	p := gofeed.NewParser()
 	// We scan for an <img> ourselves, after the media thumbnails, which are
 	// chosen on purpose rather than the first picture in the text.
-	p.RSSTranslator = &gofeed.DefaultRSSTranslator{DisableContentImageScan: true}
-	return p.Parse(bytes.NewReader(data))
+	tr := &ttlTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
+	p.RSSTranslator = tr
+	feed, err = p.Parse(bytes.NewReader(data))
+	return feed, tr.ttl, err
 }
 
 // isHTML tells an HTML page from a broken feed, for the error message.

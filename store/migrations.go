@@ -67,4 +67,18 @@ CREATE TABLE aliases (
 	item_id TEXT NOT NULL
 );
 `,
+	// 2: the feed's own update hint (RSS ttl, sy:updatePeriod), so a 304
+	// still honours it, and the hash of the source's configuration the
+	// state was recorded under ("gone until its config changes").
+	`
+ALTER TABLE sources ADD COLUMN ttl_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sources ADD COLUMN config_hash TEXT NOT NULL DEFAULT '';
+`,
+	// 3: moderation. A hidden item (feeds.yaml hide:) stays in the store,
+	// so explain still shows it, but no output lists it. (Title keys,
+	// "title:<normalised title>@<day>", live in keys and are found by a
+	// range scan of its primary key: they need no index of their own.)
+	`
+ALTER TABLE items ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+`,
 }

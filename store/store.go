@@ -43,6 +43,13 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "query_only(1)")
 	} else {
 		q.Set("_txlock", "immediate")
+		// Merging looks keys and entries up at random in their indexes:
+		// with SQLite's default 2 MB page cache, each miss is a read
+		// syscall. 64 MB holds the indexes of a million items.
+		q.Add("_pragma", "cache_size(-65536)")
+		// Batched upserts journal every page they touch in a statement
+		// journal (to undo one failed statement): in memory, not a temp file.
+		q.Add("_pragma", "temp_store(MEMORY)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -143,7 +150,8 @@ func fromNanos(n int64) time.Time {
 // SourceStates returns the stored fetch state of every source seen so far.
 func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchState, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, etag, last_modified, body_hash, feed_title, feed_link,
-		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone FROM sources`)
+		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone,
+		ttl_ms, config_hash FROM sources`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
@@ -152,14 +160,16 @@ func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchSt
 	for rows.Next() {
 		var id string
 		var st talkstream.FetchState
-		var lastFetch, next, ms int64
+		var lastFetch, next, ms, ttl int64
 		var gone int
 		if err := rows.Scan(&id, &st.ETag, &st.LastModified, &st.BodyHash, &st.FeedTitle, &st.FeedLink,
-			&lastFetch, &st.LastStatus, &st.LastError, &st.Errors, &next, &ms, &st.Bytes, &st.Entries, &st.MovedTo, &gone); err != nil {
+			&lastFetch, &st.LastStatus, &st.LastError, &st.Errors, &next, &ms, &st.Bytes, &st.Entries, &st.MovedTo, &gone,
+			&ttl, &st.ConfigHash); err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
 		}
 		st.LastFetch, st.NextCheck = fromNanos(lastFetch), fromNanos(next)
 		st.Duration = time.Duration(ms) * time.Millisecond
+		st.TTL = time.Duration(ttl) * time.Millisecond
 		st.Gone = gone != 0
 		out[id] = st
 	}
@@ -167,9 +177,10 @@ func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchSt
 }
 
 // Items returns up to limit items (all when limit <= 0), newest first,
-// each with every entry attached.
+// each with every entry attached. Hidden items (feeds.yaml hide:) are left
+// out: every output is rendered from this list.
 func (s *Store) Items(ctx context.Context, limit int) ([]talkstream.Item, error) {
-	q := `SELECT id, data FROM items ORDER BY published DESC, id`
+	q := `SELECT id, data FROM items WHERE hidden = 0 ORDER BY published DESC, id`
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
 	}

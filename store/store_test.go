@@ -466,6 +466,8 @@ func TestSourceStates(t *testing.T) {
 		Entries:      15,
 		MovedTo:      "https://mirageos.org/atom.xml",
 		Gone:         true,
+		TTL:          90 * time.Minute,
+		ConfigHash:   "c0ffee",
 	}
 	tests := []struct {
 		name string

@@ -14,8 +14,9 @@ import (
 
 // Tx is one write transaction. It implements merge.Tx.
 type Tx struct {
-	ctx context.Context
-	tx  *sql.Tx
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt // prepared once per transaction (stmt.go)
 }
 
 var _ merge.Tx = (*Tx)(nil)
@@ -27,15 +28,18 @@ func (t *Tx) PutSourceState(id string, st talkstream.FetchState) error {
 		gone = 1
 	}
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO sources (id, etag, last_modified, body_hash, feed_title, feed_link,
-		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone,
+		ttl_ms, config_hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,
 		body_hash=excluded.body_hash, feed_title=excluded.feed_title, feed_link=excluded.feed_link,
 		last_fetch=excluded.last_fetch, last_status=excluded.last_status, last_error=excluded.last_error,
 		errors=excluded.errors, next_check=excluded.next_check, duration_ms=excluded.duration_ms,
-		bytes=excluded.bytes, entries=excluded.entries, moved_to=excluded.moved_to, gone=excluded.gone`,
+		bytes=excluded.bytes, entries=excluded.entries, moved_to=excluded.moved_to, gone=excluded.gone,
+		ttl_ms=excluded.ttl_ms, config_hash=excluded.config_hash`,
 		id, st.ETag, st.LastModified, st.BodyHash, st.FeedTitle, st.FeedLink, nanos(st.LastFetch), st.LastStatus,
-		st.LastError, st.Errors, nanos(st.NextCheck), st.Duration.Milliseconds(), st.Bytes, st.Entries, st.MovedTo, gone)
+		st.LastError, st.Errors, nanos(st.NextCheck), st.Duration.Milliseconds(), st.Bytes, st.Entries, st.MovedTo, gone,
+		st.TTL.Milliseconds(), st.ConfigHash)
 	if err != nil {
 		return fmt.Errorf("store: source %s: %w", id, err)
 	}
@@ -44,7 +48,7 @@ func (t *Tx) PutSourceState(id string, st talkstream.FetchState) error {
 
 // Entry implements merge.Tx.
 func (t *Tx) Entry(sourceID, entryID string) (*merge.StoredEntry, error) {
-	row := t.tx.QueryRowContext(t.ctx, `SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
+	row := t.queryRow(`SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
 		FROM entries WHERE source_id = ? AND entry_id = ?`, sourceID, entryID)
 	se, err := scanEntry(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -85,7 +89,7 @@ func (t *Tx) ItemsByKeys(keys []string) (map[string]merge.KeyOwner, error) {
 	}
 	q := `SELECT k.key, k.item_id, i.seq FROM keys k JOIN items i ON i.id = k.item_id WHERE k.key IN (?` +
 		strings.Repeat(",?", len(keys)-1) + `)`
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: keys: %w", err)
 	}
@@ -107,7 +111,7 @@ func (t *Tx) PutEntry(se *merge.StoredEntry) error {
 	if err != nil {
 		return fmt.Errorf("store: entry %s/%s: %w", se.SourceID, se.EntryID, err)
 	}
-	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO entries (source_id, entry_id, item_id, hash, role, first_seen, changed, why, data)
+	_, err = t.exec(`INSERT INTO entries (source_id, entry_id, item_id, hash, role, first_seen, changed, why, data)
 		VALUES (?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(source_id, entry_id) DO UPDATE SET item_id=excluded.item_id, hash=excluded.hash, role=excluded.role,
 		first_seen=excluded.first_seen, changed=excluded.changed, why=excluded.why, data=excluded.data`,
@@ -120,7 +124,7 @@ func (t *Tx) PutEntry(se *merge.StoredEntry) error {
 
 // DeleteEntry implements merge.Tx.
 func (t *Tx) DeleteEntry(sourceID, entryID string) error {
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM entries WHERE source_id = ? AND entry_id = ?`, sourceID, entryID); err != nil {
+	if _, err := t.exec(`DELETE FROM entries WHERE source_id = ? AND entry_id = ?`, sourceID, entryID); err != nil {
 		return fmt.Errorf("store: delete entry %s/%s: %w", sourceID, entryID, err)
 	}
 	return nil
@@ -128,7 +132,7 @@ func (t *Tx) DeleteEntry(sourceID, entryID string) error {
 
 // ItemEntries implements merge.Tx.
 func (t *Tx) ItemEntries(itemID string) ([]merge.StoredEntry, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
+	rows, err := t.query(`SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
 		FROM entries WHERE item_id = ? ORDER BY first_seen, source_id, entry_id`, itemID)
 	if err != nil {
 		return nil, fmt.Errorf("store: entries of %s: %w", itemID, err)
@@ -154,52 +158,22 @@ func (t *Tx) MoveEntries(from, to string) error {
 		`UPDATE aliases SET item_id = ?2 WHERE item_id = ?1`,
 		`INSERT INTO aliases (old_id, item_id) VALUES (?1, ?2) ON CONFLICT(old_id) DO UPDATE SET item_id = excluded.item_id`,
 	} {
-		if _, err := t.tx.ExecContext(t.ctx, q, from, to); err != nil {
+		if _, err := t.exec(q, from, to); err != nil {
 			return fmt.Errorf("store: merge item %s into %s: %w", from, to, err)
 		}
 	}
 	return nil
 }
 
-// PutItem implements merge.Tx: the item row, then its keys and tags.
+// PutItem stores an item that is not hidden with its keys and tags (see
+// SaveItem).
 func (t *Tx) PutItem(item *talkstream.Item, keys []string) error {
-	stored := *item
-	stored.Entries = nil // kept in the entries table
-	data, err := json.Marshal(stored)
-	if err != nil {
-		return fmt.Errorf("store: item %s: %w", item.ID, err)
-	}
-	_, err = t.tx.ExecContext(t.ctx, `INSERT INTO items (id, seq, published, updated, data)
-		VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM items), ?2, ?3, ?4)
-		ON CONFLICT(id) DO UPDATE SET published=excluded.published, updated=excluded.updated, data=excluded.data
-		WHERE items.data != excluded.data`,
-		item.ID, nanos(item.Published), nanos(item.Updated), string(data))
-	if err != nil {
-		return fmt.Errorf("store: item %s: %w", item.ID, err)
-	}
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM keys WHERE item_id = ?`, item.ID); err != nil {
-		return fmt.Errorf("store: keys of %s: %w", item.ID, err)
-	}
-	for _, k := range keys {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO keys (key, item_id) VALUES (?, ?)
-			ON CONFLICT(key) DO UPDATE SET item_id = excluded.item_id`, k, item.ID); err != nil {
-			return fmt.Errorf("store: key %s of %s: %w", k, item.ID, err)
-		}
-	}
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM tags WHERE item_id = ?`, item.ID); err != nil {
-		return fmt.Errorf("store: tags of %s: %w", item.ID, err)
-	}
-	for _, tag := range item.Tags {
-		if _, err := t.tx.ExecContext(t.ctx, `INSERT OR IGNORE INTO tags (item_id, tag) VALUES (?, ?)`, item.ID, tag); err != nil {
-			return fmt.Errorf("store: tag %s of %s: %w", tag, item.ID, err)
-		}
-	}
-	return nil
+	return t.SaveItem(&merge.ItemRecord{Item: item, Keys: keys})
 }
 
 // DeleteItem implements merge.Tx.
 func (t *Tx) DeleteItem(itemID string) error {
-	if _, err := t.tx.ExecContext(t.ctx, `DELETE FROM items WHERE id = ?`, itemID); err != nil {
+	if _, err := t.exec(`DELETE FROM items WHERE id = ?`, itemID); err != nil {
 		return fmt.Errorf("store: delete item %s: %w", itemID, err)
 	}
 	return nil

@@ -62,7 +62,7 @@ func openApp(ctx context.Context, path string) (*app, error) {
 		cfg:     cfg,
 		store:   st,
 		merger:  merge.New(mergeOptions(cfg)),
-		fetcher: fetch.New(fetch.Options{}),
+		fetcher: fetch.New(fetch.Options{Timeout: cfg.Fetch.Timeout, MaxBytes: cfg.Fetch.MaxBytes}),
 	}, nil
 }
 
@@ -89,6 +89,10 @@ func publishOptions(cfg *config.Config) publish.Options {
 		BaseURL:     cfg.BaseURL,
 		Language:    cfg.Language,
 		Limit:       cfg.Limit,
+		MaxAge:      cfg.CacheMaxAge,
+	}
+	if opts.MaxAge == 0 {
+		opts.MaxAge = publish.NoCache // cache_max_age: 0s
 	}
 	for _, s := range cfg.Speakers {
 		opts.Speakers = append(opts.Speakers, publish.Speaker{ID: s.ID, Name: s.Name, URL: s.URL})

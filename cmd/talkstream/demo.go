@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"os"
 	"time"
+
+	"github.com/talkstream/talkstream/ingest"
 )
 
 // runDemo serves the project's own fixture feeds on loopback, aggregates
@@ -42,11 +44,12 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer a.Close()
-	srcs, err := a.sources(ctx)
+	in := a.newIngester(nil, nil)
+	srcs, err := in.Sources(ctx)
 	if err != nil {
 		return err
 	}
-	if err := a.fetchAll(ctx, srcs, 4, func(o outcome) { fmt.Fprintln(stdout, o) }); err != nil {
+	if _, err := in.Run(ctx, srcs, func(o ingest.Outcome) { fmt.Fprintln(stdout, o) }); err != nil {
 		return err
 	}
 	ln, err := net.Listen("tcp", *addr)

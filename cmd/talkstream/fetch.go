@@ -2,21 +2,19 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"sync"
+	"log/slog"
 	"time"
 
 	"github.com/talkstream/talkstream"
-	"github.com/talkstream/talkstream/fetch"
-	"github.com/talkstream/talkstream/merge"
-	"github.com/talkstream/talkstream/store"
+	"github.com/talkstream/talkstream/ingest"
 )
 
 func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := newFlags("fetch", stderr)
-	only := fs.String("source", "", "fetch only the source with this `id`")
+	only := fs.String("source", "", "fetch only the source with this `id` (even one marked gone)")
+	due := fs.Bool("due", false, "fetch only the sources whose next check is due (for running from cron)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -25,164 +23,59 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer a.Close()
-	srcs, err := a.sources(ctx)
+	in := a.newIngester(nil, nil)
+	all, err := in.Sources(ctx)
 	if err != nil {
 		return err
 	}
-	if *only != "" {
-		var picked []talkstream.Source
-		for _, s := range srcs {
+	var srcs []talkstream.Source
+	switch {
+	case *only != "":
+		for _, s := range all {
 			if s.ID == *only {
-				picked = append(picked, s)
+				srcs = append(srcs, s)
 			}
 		}
-		if len(picked) == 0 {
+		if len(srcs) == 0 {
 			return fmt.Errorf("no source %q in %s", *only, a.cfg.Path)
 		}
-		srcs = picked
-	}
-	var mu sync.Mutex
-	var failed int
-	err = a.fetchAll(ctx, srcs, 4, func(o outcome) {
-		mu.Lock()
-		defer mu.Unlock()
-		if o.err != nil {
-			failed++
+	case *due:
+		if srcs, err = in.Due(ctx, time.Now()); err != nil {
+			return err
 		}
+	default:
+		for _, s := range all {
+			if s.State.Gone {
+				fmt.Fprintf(stdout, "skip %-24s 410  gone: fix its url in %s, or fetch it with -source %s\n", s.ID, a.cfg.Path, s.ID)
+				continue
+			}
+			srcs = append(srcs, s)
+		}
+	}
+
+	bar := newProgress(stderr, len(srcs))
+	sum, err := in.Run(ctx, srcs, func(o ingest.Outcome) {
+		bar.clear()
 		fmt.Fprintln(stdout, o)
+		bar.add(o)
 	})
+	bar.finish()
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d sources, %d failed\n", len(srcs), failed)
+	fmt.Fprintf(stdout, "%d sources: %d fetched, %d unchanged, %d failed\n", len(srcs), sum.OK, sum.Unchanged, sum.Failed)
 	return nil
 }
 
-// outcome is what one source's fetch did, printed one line per source.
-type outcome struct {
-	source   string
-	status   int
-	stats    merge.Stats
-	skipped  string // "not modified", "unchanged"
-	err      error
-	duration time.Duration
-}
-
-func (o outcome) String() string {
-	switch {
-	case o.err != nil:
-		return fmt.Sprintf("FAIL %-24s %3d  %v (%s)", o.source, o.status, o.err, o.duration.Round(time.Millisecond))
-	case o.skipped != "":
-		return fmt.Sprintf("ok   %-24s %3d  %s (%s)", o.source, o.status, o.skipped, o.duration.Round(time.Millisecond))
-	}
-	return fmt.Sprintf("ok   %-24s %3d  %s (%s)", o.source, o.status, o.stats, o.duration.Round(time.Millisecond))
-}
-
-// fetchAll fetches srcs with at most workers at a time; report is called
-// as each completes. A failing source is recorded and never stops the
-// others; only a store failure (the database is unusable) is returned.
-func (a *app) fetchAll(ctx context.Context, srcs []talkstream.Source, workers int, report func(outcome)) error {
-	work := make(chan talkstream.Source)
-	var wg sync.WaitGroup
-	var storeErr error
-	var once sync.Once
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for s := range work {
-				o, err := a.fetchOne(ctx, s)
-				if err != nil {
-					once.Do(func() { storeErr = err })
-				}
-				report(o)
-			}
-		}()
-	}
-	for _, s := range srcs {
-		select {
-		case work <- s:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	close(work)
-	wg.Wait()
-	if storeErr != nil {
-		return storeErr
-	}
-	return ctx.Err()
-}
-
-// fetchOne fetches, merges and stores one source in one transaction. The
-// returned error is a store error; a fetch failure is in the outcome.
-func (a *app) fetchOne(ctx context.Context, src talkstream.Source) (outcome, error) {
-	start := time.Now()
-	res, ferr := a.fetcher.Fetch(ctx, src)
-	now := time.Now().UTC()
-	o := outcome{source: src.ID, err: ferr, duration: time.Since(start)}
-	st := src.State
-	st.LastFetch = now
-	st.Duration = o.duration
-	if ferr != nil {
-		var fe *fetch.Error
-		if errors.As(ferr, &fe) {
-			st.LastStatus = fe.Status
-			o.status = fe.Status
-		}
-		st.LastError = ferr.Error()
-		st.Errors++
-		st.Gone = errors.Is(ferr, fetch.ErrGone)
-		st.NextCheck = now.Add(backoff(src.Refresh, st.Errors))
-	} else {
-		o.status = res.Status
-		st.LastStatus, st.LastError, st.Errors, st.Gone = res.Status, "", 0, false
-		st.ETag, st.LastModified = res.ETag, res.LastModified
-		st.Bytes, st.MovedTo = res.Bytes, res.MovedTo
-		if res.BodyHash != "" {
-			st.BodyHash = res.BodyHash
-		}
-		if res.FeedTitle != "" {
-			st.FeedTitle = res.FeedTitle
-		}
-		if res.FeedLink != "" {
-			st.FeedLink = res.FeedLink
-		}
-		st.NextCheck = now.Add(src.Refresh)
-		switch {
-		case res.NotModified:
-			o.skipped = "not modified"
-		case res.Unchanged:
-			o.skipped = "unchanged"
-		default:
-			st.Entries = len(res.Entries)
-		}
-	}
-	err := a.store.Update(ctx, func(tx *store.Tx) error {
-		if ferr == nil && !res.NotModified && !res.Unchanged {
-			stats, err := a.merger.Apply(tx, src, res.Entries, now)
-			if err != nil {
-				return err
-			}
-			o.stats = stats
-		}
-		return tx.PutSourceState(src.ID, st)
+// newIngester builds the fetch cycle from the config. log and metrics may
+// be nil: fetch prints its own lines.
+func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ingester {
+	return ingest.New(a.store, a.fetcher, a.merger, a.cfg.Sources, ingest.Options{
+		Concurrency: a.cfg.Fetch.Concurrency,
+		PerHost:     a.cfg.Fetch.PerHost,
+		// A claim must outlast the slowest fetch, whatever the timeout.
+		Lease:   max(ingest.DefaultLease, 2*a.cfg.Fetch.Timeout),
+		Log:     log,
+		Metrics: metrics,
 	})
-	if err != nil {
-		o.err = err
-		return o, fmt.Errorf("source %s: %w", src.ID, err)
-	}
-	return o, nil
-}
-
-// backoff is the wait after n consecutive errors: the interval doubled per
-// error, capped at a day.
-func backoff(interval time.Duration, n int) time.Duration {
-	d := interval
-	for i := 1; i < n && d < 24*time.Hour; i++ {
-		d *= 2
-	}
-	return min(d, 24*time.Hour)
 }

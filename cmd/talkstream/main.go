@@ -4,10 +4,10 @@
 // Usage:
 //
 //	talkstream check   [-config feeds.yaml]
-//	talkstream fetch   [-config feeds.yaml] [-source ID]
+//	talkstream fetch   [-config feeds.yaml] [-source ID] [-due]
 //	talkstream build   [-config feeds.yaml] -out DIR
 //	talkstream serve   [-config feeds.yaml] [-addr 127.0.0.1:8080]
-//	talkstream status  [-config feeds.yaml]
+//	talkstream status  [-config feeds.yaml] [-json]
 //	talkstream explain [-config feeds.yaml] ITEM-ID
 //	talkstream demo    [-addr 127.0.0.1:8080]
 //	talkstream version
@@ -44,10 +44,10 @@ var commands []command
 func init() {
 	commands = []command{
 		{name: "check", args: "[-config FILE]", help: "validate the config; exit 1 with file:line messages", run: runCheck},
-		{name: "fetch", args: "[-config FILE] [-source ID]", help: "fetch every (or one) source once, merge and store", run: runFetch},
+		{name: "fetch", args: "[-config FILE] [-source ID] [-due]", help: "fetch every (or one, or every due) source once, merge and store", run: runFetch},
 		{name: "build", args: "[-config FILE] -out DIR", help: "write rss.xml, atom.xml, feed.json, index.html, sources.opml into DIR", run: runBuild},
 		{name: "serve", args: "[-config FILE] [-addr 127.0.0.1:8080]", help: "fetch on schedule and serve the stream over HTTP", run: runServe},
-		{name: "status", args: "[-config FILE]", help: "show each source's fetch state", run: runStatus},
+		{name: "status", args: "[-config FILE] [-json]", help: "show each source's fetch state", run: runStatus},
 		{name: "explain", args: "[-config FILE] ITEM-ID", help: "show why an item was merged and tagged as it was", run: runExplain},
 		{name: "demo", args: "[-addr 127.0.0.1:8080]", help: "serve the fixture feeds on 127.0.0.1:8089, aggregate and serve them (no internet needed)", run: runDemo},
 		{name: "version", help: "print the version", run: func(_ context.Context, _ []string, stdout, _ io.Writer) error {

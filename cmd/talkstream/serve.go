@@ -10,15 +10,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/go-co-op/gocron/v2"
-
-	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/ingest"
 	"github.com/talkstream/talkstream/publish"
 )
-
-// tickEvery is how often the scheduler looks for due sources; each source's
-// own next-check time (in the store) decides whether it is fetched.
-const tickEvery = 30 * time.Second
 
 // shutdownGrace bounds how long in-flight fetches and requests may take
 // after SIGINT/SIGTERM.
@@ -53,90 +47,55 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 		return err
 	}
 	h := publish.NewHandler(site)
+	in := a.newIngester(log, ingest.NewMetrics())
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
 	})
+	mux.Handle("/status", in.StatusHTML())
+	mux.Handle("/status.json", in.StatusJSON())
+	mux.Handle("/metrics", in.Metrics().Handler())
 	mux.Handle("/", h)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 
-	// Fetches run under their own context so that shutdown can give them
-	// the grace period before cancelling them.
-	fetchCtx, cancelFetches := context.WithCancel(context.Background())
-	defer cancelFetches()
-	sched, err := gocron.NewScheduler()
+	// Re-render after every tick that fetched something: items may have
+	// changed, and the page shows each source's last fetch.
+	sched, err := in.Schedule(ingest.TickEvery, func(ingest.Summary) {
+		site, err := a.render(context.Background(), time.Now().UTC())
+		if err != nil {
+			log.Error("render", "err", err)
+			return
+		}
+		h.Swap(site)
+	})
 	if err != nil {
 		return err
 	}
-	_, err = sched.NewJob(gocron.DurationJob(tickEvery),
-		gocron.NewTask(func() { a.tick(fetchCtx, h, log) }),
-		gocron.WithName("fetch-due-sources"),
-		gocron.WithSingletonMode(gocron.LimitModeReschedule),
-		gocron.WithStartAt(gocron.WithStartImmediately()))
-	if err != nil {
-		return err
-	}
-	sched.Start()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "talkstream: serving %s on http://%s/ (config %s)\n", a.cfg.Title, ln.Addr(), a.cfg.Path)
 
+	var serveErr error
 	select {
-	case err := <-errc:
-		sched.Shutdown()
-		return err
+	case serveErr = <-errc:
 	case <-ctx.Done():
 	}
 	log.Info("shutting down", "grace", shutdownGrace)
 	grace, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
-	go func() { <-grace.Done(); cancelFetches() }()
-	serr := srv.Shutdown(grace)
-	if err := sched.ShutdownWithContext(grace); err != nil {
+	schedDone := make(chan error, 1)
+	go func() { schedDone <- sched.Shutdown(grace) }()
+	if serveErr == nil {
+		serveErr = srv.Shutdown(grace)
+		if errors.Is(serveErr, context.DeadlineExceeded) {
+			serveErr = nil // idle keep-alive clients: cut them off
+			srv.Close()
+		}
+	}
+	if err := <-schedDone; err != nil {
 		log.Warn("scheduler shutdown", "err", err)
 	}
-	if errors.Is(serr, context.DeadlineExceeded) {
-		serr = nil // idle keep-alive clients: cut them off
-	}
-	return serr
-}
-
-// tick fetches the sources that are due and re-renders when any was fetched.
-func (a *app) tick(ctx context.Context, h *publish.Handler, log *slog.Logger) {
-	now := time.Now()
-	srcs, err := a.sources(ctx)
-	if err != nil {
-		log.Error("load sources", "err", err)
-		return
-	}
-	var due []talkstream.Source
-	for _, s := range srcs {
-		if !s.State.Gone && !s.State.NextCheck.After(now) {
-			due = append(due, s)
-		}
-	}
-	if len(due) == 0 {
-		return
-	}
-	err = a.fetchAll(ctx, due, 4, func(o outcome) {
-		if o.err != nil {
-			log.Warn("fetch", "source", o.source, "status", o.status, "err", o.err, "duration", o.duration)
-		} else {
-			log.Info("fetch", "source", o.source, "status", o.status, "result", o.String())
-		}
-	})
-	if err != nil {
-		log.Error("fetch cycle", "err", err)
-	}
-	if ctx.Err() != nil {
-		return
-	}
-	site, err := a.render(ctx, time.Now().UTC())
-	if err != nil {
-		log.Error("render", "err", err)
-		return
-	}
-	h.Swap(site)
+	return serveErr
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -66,6 +67,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := newFlags("status", stderr)
+	asJSON := fs.Bool("json", false, "print what /status.json serves")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -74,30 +76,36 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer a.Close()
-	srcs, err := a.sources(ctx)
+	st, err := a.newIngester(nil, nil).Status(ctx)
 	if err != nil {
 		return err
 	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}
+	when := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.Local().Format("2006-01-02 15:04:05")
+	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tKIND\tLAST FETCH\tHTTP\tDURATION\tBYTES\tENTRIES\tNEXT CHECK\tERRORS\tLAST ERROR")
-	for _, s := range srcs {
-		st := s.State
-		last, next := "never", "now"
-		if !st.LastFetch.IsZero() {
-			last = st.LastFetch.Local().Format("2006-01-02 15:04:05")
+	fmt.Fprintln(tw, "SOURCE\tKIND\tSTATE\tLAST FETCH\tHTTP\tDURATION\tBYTES\tENTRIES\tNEXT CHECK\tERRORS\tLAST ERROR / MOVED TO")
+	for _, s := range st.Sources {
+		next := when(s.NextCheck)
+		if s.Gone {
+			next = "never (410 gone: fix the url in the config)"
+		} else if s.NextCheck == nil {
+			next = "now"
 		}
-		if !st.NextCheck.IsZero() {
-			next = st.NextCheck.Local().Format("2006-01-02 15:04:05")
+		note := s.LastError
+		if s.MovedTo != "" {
+			note = strings.TrimSpace(note + " moved permanently to " + s.MovedTo + ": update the config")
 		}
-		if st.Gone {
-			next = "gone (410): fix the url in the config"
-		}
-		lastErr := st.LastError
-		if st.MovedTo != "" {
-			lastErr = strings.TrimSpace(lastErr + " moved permanently to " + st.MovedTo)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, last, st.LastStatus,
-			st.Duration.Round(time.Millisecond), st.Bytes, st.Entries, next, st.Errors, lastErr)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, s.State, when(s.LastFetch), s.HTTPStatus,
+			time.Duration(s.DurationMS)*time.Millisecond, s.Bytes, s.Entries, next, s.Errors, note)
 	}
 	return tw.Flush()
 }
