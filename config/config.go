@@ -30,6 +30,11 @@ const (
 	// DefaultCacheMaxAge is the Cache-Control max-age of every served output.
 	DefaultCacheMaxAge = 5 * time.Minute
 
+	// MinRetention is the shortest retention: shorter ones are typos
+	// (730 meaning days, not hours). There is no default: a planet keeps
+	// its history.
+	MinRetention = 24 * time.Hour
+
 	// Defaults of the fetch: block.
 	DefaultConcurrency = 4
 	DefaultPerHost     = 1
@@ -56,7 +61,11 @@ type Config struct {
 	Refresh     time.Duration
 	Limit       int           // items per feed
 	CacheMaxAge time.Duration // Cache-Control max-age of the served outputs; 0 means revalidate every time
+	Retention   time.Duration // items whose every entry is older are deleted; 0 keeps everything
 	Fetch       Fetch         // the fetch: block, defaults filled in
+	Merge       Merge         // the merge: block, defaults filled in (merge.go)
+	Hide        []string      // item ids left out of every output
+	Split       []Split       // wrong merges to undo
 	Speakers    []Speaker
 	Events      []Event
 	Rules       []Rule
@@ -107,7 +116,11 @@ type rawConfig struct {
 	Refresh     string       `yaml:"refresh"`
 	Limit       int          `yaml:"limit"`
 	CacheMaxAge string       `yaml:"cache_max_age"`
+	Retention   string       `yaml:"retention"`
 	Fetch       *rawFetch    `yaml:"fetch"`
+	Merge       *rawMerge    `yaml:"merge"`
+	Hide        []string     `yaml:"hide"`
+	Split       []rawSplit   `yaml:"split"`
 	Speakers    []rawSpeaker `yaml:"speakers"`
 	Events      []rawEvent   `yaml:"events"`
 	Rules       []rawRule    `yaml:"rules"`
@@ -349,6 +362,17 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 			cfg.CacheMaxAge = d
 		}
 	}
+	if raw.Retention != "" {
+		line := lineOf(root, "retention")
+		switch d, err := ParseDuration(raw.Retention); {
+		case err != nil:
+			v.add(line, "", "retention: %v", err)
+		case d != 0 && d < MinRetention:
+			v.add(line, "", "retention %s is shorter than %s: leave it out (or 0) to keep everything", raw.Retention, "1d")
+		default:
+			cfg.Retention = d
+		}
+	}
 	if raw.Refresh != "" {
 		if d, ok := v.duration(raw.Refresh, lineOf(root, "refresh"), ""); ok {
 			cfg.Refresh = d
@@ -424,6 +448,7 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 		ids[rs.ID] = line
 		cfg.Sources = append(cfg.Sources, src)
 	}
+	cfg.Merge, cfg.Hide, cfg.Split = v.moderation(raw, root, cfg.Sources)
 	return cfg
 }
 

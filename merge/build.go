@@ -7,29 +7,24 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/talkstream/talkstream"
 )
 
-// sourceRank orders sources by how much their title and summary are
-// trusted: a curator's words first, then the speaker's or project's own
-// post, then an event page, then a video platform's upload title.
-var sourceRank = map[talkstream.SourceKind]int{
-	talkstream.SourceCurated: 0,
-	talkstream.SourcePerson:  1,
-	talkstream.SourceBlog:    1,
-	talkstream.SourceEvents:  2,
-	talkstream.SourceYouTube: 3,
-	talkstream.SourceVimeo:   3,
-}
-
+// rank orders sources by how much their title and summary are trusted
+// (Options.Priority): a source named by id, else its kind; lower wins.
 func (m *Merger) rank(sourceID string) int {
+	r := len(m.priority)
+	if p, ok := m.priority[sourceID]; ok {
+		r = p
+	}
 	if s, ok := m.sources[sourceID]; ok {
-		if r, ok := sourceRank[s.Kind]; ok {
-			return r
+		if p, ok := m.priority[string(s.Kind)]; ok && p < r {
+			r = p
 		}
 	}
-	return 4
+	return r
 }
 
 func (m *Merger) sourceKind(sourceID string) talkstream.SourceKind {
@@ -42,6 +37,11 @@ func (m *Merger) sourceKind(sourceID string) talkstream.SourceKind {
 // Build derives an item from its entries. It is a pure function of the
 // entries and the options, so rebuilding an unchanged item changes nothing.
 func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, []string) {
+	return m.build(itemID, entries, nil)
+}
+
+// build is Build with the title keys of some entries already known.
+func (m *Merger) build(itemID string, entries []StoredEntry, titleKeys map[EntryRef]string) (*talkstream.Item, []string) {
 	es := append([]StoredEntry(nil), entries...)
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
@@ -55,21 +55,38 @@ func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, 
 	})
 	item := &talkstream.Item{ID: itemID}
 	keys := map[string]string{}
+	_, split := m.splits[itemID]
 	for _, se := range es {
 		item.Entries = append(item.Entries, talkstream.ItemEntry{Role: se.Role, Entry: se.Entry})
+		item.Why = append(item.Why, fmt.Sprintf("entry %s/%s: %s", se.SourceID, se.EntryID, se.Why))
+		if split {
+			continue // a split item answers to no key: nothing merges into it again
+		}
 		for k, why := range Keys(&se.Entry) {
 			keys[k] = why
 		}
-		item.Why = append(item.Why, fmt.Sprintf("entry %s/%s: %s", se.SourceID, se.EntryID, se.Why))
-	}
-
-	// The best entry gives title, summary, content and link.
-	best := es[0]
-	for _, se := range es[1:] {
-		if m.rank(se.SourceID) < m.rank(best.SourceID) {
-			best = se
+		if m.window >= 0 {
+			k, ok := titleKeys[se.Ref()]
+			if !ok {
+				k, _ = m.titles.titleKeyOf(&se.Entry)
+			}
+			if k != "" {
+				keys[k] = "title"
+			}
 		}
 	}
+	if split {
+		item.Why = append(item.Why, "split by config (split:): keys merge nothing into this item")
+	}
+	if m.hide[itemID] {
+		item.Why = append(item.Why, "hidden by config (hide:): in no output")
+	}
+
+	// The best entry gives title, summary, content and link: the most
+	// trusted source, then the earliest date, so that the choice does not
+	// depend on which source happened to be fetched first.
+	ranked := m.byPriority(es)
+	best := ranked[0]
 	b := &best.Entry
 	item.Title = b.Title
 	item.Summary, item.Content, item.Link = b.Summary, b.Content, b.Link
@@ -99,7 +116,7 @@ func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, 
 	}
 	item.Link = StripTracking(item.Link)
 	item.Links = distinctLinks(es)
-	item.Why = append(item.Why, fmt.Sprintf("title and summary from %s/%s (%s source)", best.SourceID, best.EntryID, m.sourceKind(best.SourceID)))
+	item.Why = append(item.Why, fmt.Sprintf("title and summary from %s/%s (%s source, priority %d)", best.SourceID, best.EntryID, m.sourceKind(best.SourceID), m.rank(best.SourceID)+1))
 
 	// Dates: published is the earliest claim; updated the latest change.
 	for _, se := range es {
@@ -151,8 +168,34 @@ func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, 
 		}
 	}
 
-	m.tag(item, es)
+	m.tag(item, ranked, &best)
 	return item, sortedKeys(keys)
+}
+
+// byPriority orders entries by the rank of their source, then by date,
+// then by identity.
+func (m *Merger) byPriority(es []StoredEntry) []StoredEntry {
+	out := append([]StoredEntry(nil), es...)
+	date := func(se *StoredEntry) time.Time {
+		if !se.Entry.Published.IsZero() {
+			return se.Entry.Published
+		}
+		return se.Changed
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := &out[i], &out[j]
+		if ra, rb := m.rank(a.SourceID), m.rank(b.SourceID); ra != rb {
+			return ra < rb
+		}
+		if da, db := date(a), date(b); !da.Equal(db) {
+			return da.Before(db)
+		}
+		if a.SourceID != b.SourceID {
+			return a.SourceID < b.SourceID
+		}
+		return a.EntryID < b.EntryID
+	})
+	return out
 }
 
 // distinctLinks lists every page of an item once: entries' own links and
@@ -192,40 +235,81 @@ func distinctLinks(es []StoredEntry) []talkstream.Link {
 // kindWords guess an item's kind from its words, most specific first.
 var kindWords = []struct {
 	kind talkstream.Kind
-	re   *regexp.Regexp
+	re   matcher
 }{
-	{talkstream.KindPaper, regexp.MustCompile(`(?i)\b(paper|preprint|proceedings|journal|published in|arxiv)\b`)},
-	{talkstream.KindSlides, regexp.MustCompile(`(?i)\b(slides|slide deck|slidedeck)\b`)},
-	{talkstream.KindPodcast, regexp.MustCompile(`(?i)\b(podcast|episode)\b`)},
-	{talkstream.KindTalk, regexp.MustCompile(`(?i)\b(talk (?:at|on|about|from|given)|(?:gave|give|giving) a talk|keynote|presentation|presented|lecture|seminar|tech talk|screencast|webinar)\b`)},
-	{talkstream.KindRelease, regexp.MustCompile(`(?i)\b(released?|releasing|announcing|available now)\b|\bv?\d+\.\d+(\.\d+)?\b.*\breleased?\b`)},
+	{talkstream.KindPaper, newMatcher(regexp.MustCompile(`(?i)\b(paper|preprint|proceedings|journal|published in|arxiv|camera[- ]ready)\b`))},
+	{talkstream.KindSlides, newMatcher(regexp.MustCompile(`(?i)\b(slides|slide deck|slidedeck|speakerdeck)\b`))},
+	{talkstream.KindPodcast, newMatcher(regexp.MustCompile(`(?i)\b(podcast|episode \d+|radio)\b`))},
+	{talkstream.KindTalk, newMatcher(regexp.MustCompile(`(?i)\b(talk (?:at|on|about|from|given)|(?:gave|give|giving) a talk|my talk|keynote|presentation|presented|lecture|seminar|tech talk|screencast|webinar)\b`))},
+	{talkstream.KindRelease, newMatcher(regexp.MustCompile(`(?i)\b(released?|releasing|announcing|available now)\b|\bv?\d+\.\d+(\.\d+)?\b.*\breleased?\b`))},
 }
 
-// tag sets kind, speakers, event and tags, and records why.
-func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
-	text := item.Title + "\n" + plain(item.Summary)
+// kindCategories are feed categories that name a kind, as personal sites
+// file their posts ("talks", "papers", "news").
+var kindCategories = map[string]talkstream.Kind{
+	"talk": talkstream.KindTalk, "talks": talkstream.KindTalk, "video": talkstream.KindTalk, "videos": talkstream.KindTalk,
+	"paper": talkstream.KindPaper, "papers": talkstream.KindPaper, "publication": talkstream.KindPaper, "publications": talkstream.KindPaper,
+	"slides": talkstream.KindSlides, "podcast": talkstream.KindPodcast, "podcasts": talkstream.KindPodcast,
+	"release": talkstream.KindRelease, "releases": talkstream.KindRelease,
+	"news": talkstream.KindNews, "press": talkstream.KindNews, "announcement": talkstream.KindNews, "announcements": talkstream.KindNews,
+}
+
+// tag sets kind, speakers, event and tags, and records why. es is in
+// priority order (byPriority); best is the entry the title came from.
+func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry) {
+	summary := describe(item.Summary, item.Content)
 	var cats []string
 	for _, se := range es {
 		cats = append(cats, se.Entry.Categories...)
 	}
-	ruleText := text + "\n" + strings.Join(cats, "\n")
+	ruleText := newText(item.Title + "\n" + summary + "\n" + strings.Join(cats, "\n"))
 
-	// Event: a configured pattern, with the year next to it or the item's.
-	evText := text
+	// The texts to look for an event and speakers in, most trusted first: a
+	// curator's event, every entry's title (the best first), then the
+	// summaries. Video descriptions usually name the speaker and the event.
+	type snippet struct {
+		what string
+		text *text
+	}
+	var texts []snippet
 	for _, se := range es {
 		if se.Entry.Event != "" {
-			evText = se.Entry.Event + "\n" + evText
+			texts = append(texts, snippet{"event of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Event)})
 		}
 	}
-	for _, ev := range m.events {
-		if ev.Match == nil {
+	texts = append(texts, snippet{"title", newText(item.Title)})
+	for _, se := range es {
+		if se.Entry.Title != "" && se.Entry.Title != item.Title {
+			texts = append(texts, snippet{"title of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Title)})
+		}
+	}
+	texts = append(texts, snippet{"summary", newText(summary)})
+	for _, se := range es {
+		if se.EntryID != best.EntryID || se.SourceID != best.SourceID {
+			texts = append(texts, snippet{"summary of " + se.SourceID + "/" + se.EntryID, newText(describe(se.Entry.Summary, se.Entry.Content))})
+		}
+	}
+
+	// Event: a configured pattern, with the year next to it or the item's.
+	// A text that names two different events (a post about two talks)
+	// says nothing about which one the item is.
+	for _, sn := range texts {
+		var found []int
+		var locs [][]int
+		for i := range m.events {
+			if loc := m.eventMatch[i].findStringIndex(sn.text); loc != nil {
+				found, locs = append(found, i), append(locs, loc)
+			}
+		}
+		if len(found) > 1 {
+			item.Why = append(item.Why, fmt.Sprintf("no event from the %s: it names %d events", sn.what, len(found)))
 			continue
 		}
-		loc := ev.Match.FindStringIndex(evText)
-		if loc == nil {
+		if len(found) == 0 {
 			continue
 		}
-		year := yearNear(evText, loc)
+		ev, loc := m.events[found[0]], locs[0]
+		year := yearNear(sn.text.s, loc)
 		why := "year of the item"
 		if year == 0 {
 			year = item.Published.Year()
@@ -233,11 +317,12 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 			why = "year named with it"
 		}
 		item.Event = fmt.Sprintf("%s-%d", ev.ID, year)
-		item.Why = append(item.Why, fmt.Sprintf("event %s: %q matched %s, %s", item.Event, evText[loc[0]:loc[1]], ev.Match, why))
+		item.Why = append(item.Why, fmt.Sprintf("event %s: %q in the %s matched %s, %s", item.Event, sn.text.s[loc[0]:loc[1]], sn.what, ev.Match, why))
 		break
 	}
 
-	// Kind: a curator's word, then a rule, then the source, then the words.
+	// Kind: a curator's word, then a rule, then the source, then the
+	// categories and words of the entries, then whether there is a video.
 	kindWhy := ""
 	for _, se := range es {
 		if se.Entry.Kind != "" {
@@ -246,8 +331,8 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 		}
 	}
 	tags := map[string]string{}
-	for _, r := range m.rules {
-		if r.Match == nil || !r.Match.MatchString(ruleText) {
+	for i, r := range m.rules {
+		if !m.ruleMatch[i].matchString(ruleText) {
 			continue
 		}
 		for _, t := range r.Tags {
@@ -260,35 +345,12 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 		}
 	}
 	if item.Kind == "" {
-		hasVideo := item.Video != nil
-		for _, se := range es {
-			if k := m.sourceKind(se.SourceID); k == talkstream.SourceYouTube || k == talkstream.SourceVimeo || k == talkstream.SourceEvents {
-				item.Kind, kindWhy = talkstream.KindTalk, "from a "+string(k)+" source"
-				break
-			}
-		}
-		if item.Kind == "" {
-			for _, kw := range kindWords {
-				if w := kw.re.FindString(text); w != "" {
-					item.Kind, kindWhy = kw.kind, fmt.Sprintf("the word %q", w)
-					break
-				}
-			}
-		}
-		if item.Kind == "" && hasVideo {
-			item.Kind, kindWhy = talkstream.KindTalk, "it has a video"
-		}
-
-		if item.Kind == "" {
-			item.Kind, kindWhy = talkstream.KindPost, "default for a post"
-			if len(es) > 0 && m.sourceKind(es[0].SourceID) == talkstream.SourceCurated {
-				item.Kind, kindWhy = talkstream.KindTalk, "default for a curated entry"
-			}
-		}
+		item.Kind, kindWhy = m.kindOf(item, es, summary)
 	}
 	item.Why = append(item.Why, "kind "+string(item.Kind)+": "+kindWhy)
 
-	// Speakers: the sources', the curator's, then names found in the text.
+	// Speakers: the sources', the curator's, the authors', then configured
+	// names and aliases found in titles and summaries.
 	speakers := map[string]string{}
 	var order []string
 	addSpeaker := func(id, why string) {
@@ -313,16 +375,18 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 	for _, se := range es {
 		kind := m.sourceKind(se.SourceID)
 		for _, a := range se.Entry.Authors {
-			if id := m.speakerID(a); id != a {
-				addSpeaker(id, "author "+strconv.Quote(a))
+			if id := m.speakerID(a); id != strings.TrimSpace(a) {
+				addSpeaker(id, "author "+strconv.Quote(a)+" of "+se.SourceID+"/"+se.EntryID)
 			} else if kind == talkstream.SourceBlog || kind == talkstream.SourcePerson {
-				addSpeaker(strings.TrimSpace(a), "author of "+se.SourceID+"/"+se.EntryID)
+				addSpeaker(id, "author of "+se.SourceID+"/"+se.EntryID)
 			}
 		}
 	}
-	for _, sm := range m.speakers {
-		if w := sm.find(text); w != "" {
-			addSpeaker(sm.id, fmt.Sprintf("%q in title or summary", w))
+	for _, sn := range texts {
+		for _, sm := range m.speakers {
+			if w := sm.find(sn.text); w != "" {
+				addSpeaker(sm.id, fmt.Sprintf("%q in the %s", w, sn.what))
+			}
 		}
 	}
 	item.Speakers = order
@@ -351,6 +415,63 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry) {
 	}
 }
 
+// kindOf decides the kind of an item no curator or rule gave one.
+func (m *Merger) kindOf(item *talkstream.Item, es []StoredEntry, summary string) (talkstream.Kind, string) {
+	for _, se := range es {
+		if k := m.sourceKind(se.SourceID); k == talkstream.SourceYouTube || k == talkstream.SourceVimeo || k == talkstream.SourceEvents {
+			return talkstream.KindTalk, "from source " + se.SourceID + " (kind " + string(k) + ")"
+		}
+	}
+	for _, se := range es {
+		for _, enc := range se.Entry.Enclosures {
+			if strings.HasPrefix(strings.ToLower(enc.Type), "audio/") {
+				return talkstream.KindPodcast, "an audio enclosure in " + se.SourceID + "/" + se.EntryID
+			}
+		}
+	}
+	// Words in a title say more than words in a summary, and more than
+	// how a site files its posts.
+	for _, se := range es {
+		title := newText(se.Entry.Title)
+		for _, kw := range kindWords {
+			if w := kw.re.findString(title); w != "" {
+				return kw.kind, fmt.Sprintf("the word %q in the title of %s/%s", w, se.SourceID, se.EntryID)
+			}
+		}
+	}
+	for _, se := range es {
+		for _, c := range se.Entry.Categories {
+			if k, ok := kindCategories[strings.ToLower(strings.TrimSpace(c))]; ok {
+				return k, fmt.Sprintf("category %q of %s/%s", c, se.SourceID, se.EntryID)
+			}
+		}
+	}
+	if w := firstKindWord(newText(summary)); w.kind != "" {
+		return w.kind, fmt.Sprintf("the word %q in the summary", w.word)
+	}
+	if item.Video != nil {
+		return talkstream.KindTalk, "it has a video"
+	}
+	if len(es) > 0 && m.sourceKind(es[0].SourceID) == talkstream.SourceCurated {
+		return talkstream.KindTalk, "default for a curated entry"
+	}
+	return talkstream.KindPost, "default for a post"
+}
+
+type kindWord struct {
+	kind talkstream.Kind
+	word string
+}
+
+func firstKindWord(t *text) kindWord {
+	for _, kw := range kindWords {
+		if w := kw.re.findString(t); w != "" {
+			return kindWord{kw.kind, w}
+		}
+	}
+	return kindWord{}
+}
+
 var yearRe = regexp.MustCompile(`\b(19[89]\d|20\d\d)\b`)
 
 // yearNear finds a year within a few words after (or just before) a match,
@@ -372,7 +493,7 @@ func yearNear(text string, loc []int) int {
 type speakerMatcher struct {
 	id    string
 	names map[string]bool // lower-case name and aliases
-	re    *regexp.Regexp
+	re    matcher
 }
 
 func newSpeakerMatcher(sp Speaker) speakerMatcher {
@@ -387,16 +508,13 @@ func newSpeakerMatcher(sp Speaker) speakerMatcher {
 		alts = append(alts, regexp.QuoteMeta(n))
 	}
 	if len(alts) > 0 {
-		sm.re = regexp.MustCompile(`(?i)(?:^|[^\pL\pN@_])(` + strings.Join(alts, "|") + `)(?:$|[^\pL\pN_])`)
+		sm.re = newMatcher(regexp.MustCompile(`(?i)(?:^|[^\pL\pN@_])(` + strings.Join(alts, "|") + `)(?:$|[^\pL\pN_])`))
 	}
 	return sm
 }
 
-func (sm *speakerMatcher) find(text string) string {
-	if sm.re == nil {
-		return ""
-	}
-	if m := sm.re.FindStringSubmatch(text); m != nil {
+func (sm *speakerMatcher) find(t *text) string {
+	if m := sm.re.findStringSubmatch(t); m != nil {
 		return m[1]
 	}
 	return ""
@@ -415,6 +533,29 @@ func (m *Merger) speakerID(name string) string {
 }
 
 var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// describeLen is how much of a body stands in for a missing summary: the
+// opening of a post says what it is about; its last paragraphs thank
+// people and link elsewhere.
+const describeLen = 600
+
+// describe is the text tags are derived from: the summary, else the
+// opening of the content (many feeds, the MirageOS blog's among them,
+// have no summary).
+func describe(summary, content string) string {
+	if s := strings.TrimSpace(plain(summary)); s != "" {
+		return s
+	}
+	c := strings.Join(strings.Fields(plain(content)), " ")
+	if len(c) > describeLen {
+		cut := strings.LastIndexByte(c[:describeLen], ' ')
+		if cut <= 0 {
+			cut = describeLen
+		}
+		c = c[:cut]
+	}
+	return c
+}
 
 // plain turns HTML into text for matching; it is not a sanitiser.
 func plain(s string) string {

@@ -9,7 +9,7 @@ import (
 )
 
 // fakeTx is an in-memory Tx with the store's semantics: items get a
-// creation sequence on first insert, PutItem replaces an item's keys (and
+// creation sequence on first insert, SaveItems replaces an item's keys (and
 // takes a key over from another item), MoveEntries moves entries and keys,
 // deletes the old item and records an alias, DeleteItem drops the item's
 // keys and tags with it.
@@ -25,8 +25,9 @@ type fakeTx struct {
 type entryKey struct{ source, entry string }
 
 type fakeItem struct {
-	item talkstream.Item
-	seq  int64
+	item   talkstream.Item
+	seq    int64
+	hidden bool
 }
 
 var _ Tx = (*fakeTx)(nil)
@@ -52,25 +53,51 @@ func (f *fakeTx) Entry(sourceID, entryID string) (*StoredEntry, error) {
 	return &se, nil
 }
 
-func (f *fakeTx) ItemsByKeys(keys []string) (map[string]KeyOwner, error) {
-	out := map[string]KeyOwner{}
-	for _, k := range keys {
-		id, ok := f.keys[k]
-		if !ok {
-			continue
+func (f *fakeTx) EntryStates(sourceID string, entryIDs []string) (map[string]*StoredEntry, error) {
+	out := map[string]*StoredEntry{}
+	for _, id := range entryIDs {
+		if se, ok := f.entries[entryKey{sourceID, id}]; ok {
+			se.Entry = talkstream.Entry{} // as the store: no Entry
+			out[id] = &se
 		}
-		it, ok := f.items[id]
-		if !ok {
-			continue // as the store's join: a key without its item is no owner
-		}
-		out[k] = KeyOwner{ItemID: id, Created: it.seq}
 	}
 	return out, nil
 }
 
-func (f *fakeTx) PutEntry(e *StoredEntry) error {
-	f.wrote("PutEntry %s/%s → %s", e.SourceID, e.EntryID, e.ItemID)
-	f.entries[entryKey{e.SourceID, e.EntryID}] = *e
+// Owners scans every key for the ranges, which the store must not do: the
+// test double only needs the answer.
+func (f *fakeTx) Owners(keys []string, ranges []KeyRange) (map[string]KeyOwner, error) {
+	out := map[string]KeyOwner{}
+	add := func(k, id string) {
+		if it, ok := f.items[id]; ok { // as the store's join: a key without its item is no owner
+			out[k] = KeyOwner{ItemID: id, Created: it.seq}
+		}
+	}
+	for _, k := range keys {
+		if id, ok := f.keys[k]; ok {
+			add(k, id)
+		}
+	}
+	for k, id := range f.keys {
+		for _, r := range ranges {
+			if k >= r.From && k <= r.To {
+				add(k, id)
+			}
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeTx) ItemCreated(itemID string) (int64, bool, error) {
+	it, ok := f.items[itemID]
+	return it.seq, ok, nil
+}
+
+func (f *fakeTx) PutEntries(es []*StoredEntry) error {
+	for _, e := range es {
+		f.wrote("PutEntry %s/%s → %s", e.SourceID, e.EntryID, e.ItemID)
+		f.entries[entryKey{e.SourceID, e.EntryID}] = *e
+	}
 	return nil
 }
 
@@ -80,7 +107,17 @@ func (f *fakeTx) DeleteEntry(sourceID, entryID string) error {
 	return nil
 }
 
-func (f *fakeTx) ItemEntries(itemID string) ([]StoredEntry, error) {
+func (f *fakeTx) EntriesOfItems(itemIDs []string) (map[string][]StoredEntry, error) {
+	out := map[string][]StoredEntry{}
+	for _, id := range itemIDs {
+		if es := f.itemEntries(id); len(es) > 0 {
+			out[id] = es
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeTx) itemEntries(itemID string) []StoredEntry {
 	var out []StoredEntry
 	for _, se := range f.entries {
 		if se.ItemID == itemID {
@@ -97,7 +134,7 @@ func (f *fakeTx) ItemEntries(itemID string) ([]StoredEntry, error) {
 		}
 		return a.EntryID < b.EntryID
 	})
-	return out, nil
+	return out
 }
 
 func (f *fakeTx) MoveEntries(from, to string) error {
@@ -123,22 +160,28 @@ func (f *fakeTx) MoveEntries(from, to string) error {
 	return nil
 }
 
-func (f *fakeTx) PutItem(item *talkstream.Item, keys []string) error {
-	f.wrote("PutItem %s", item.ID)
-	it, ok := f.items[item.ID]
-	if !ok {
-		f.seq++
-		it.seq = f.seq
-	}
-	it.item = *item
-	f.items[item.ID] = it
-	for k, id := range f.keys {
-		if id == item.ID {
-			delete(f.keys, k)
+func (f *fakeTx) SaveItems(rs []*ItemRecord) error {
+	for _, r := range rs {
+		item, keys := r.Item, r.Keys
+		f.wrote("SaveItem %s", item.ID)
+		it, ok := f.items[item.ID]
+		if !ok {
+			f.seq++
+			it.seq = f.seq
+		} else if r.Fresh {
+			return fmt.Errorf("item %s saved as fresh but already stored", item.ID)
 		}
-	}
-	for _, k := range keys {
-		f.keys[k] = item.ID
+		it.item = *item
+		it.hidden = r.Hidden
+		f.items[item.ID] = it
+		for k, id := range f.keys {
+			if id == item.ID {
+				delete(f.keys, k)
+			}
+		}
+		for _, k := range keys {
+			f.keys[k] = item.ID
+		}
 	}
 	return nil
 }

@@ -128,11 +128,34 @@ var videoInHTML = regexp.MustCompile(`(?i)(?:href|src|data-src)\s*=\s*["']?([^"'
 
 // mentionsVideoHost is a cheap test that skips the attribute scan for the
 // many posts that reference no video platform at all.
-var mentionsVideoHost = regexp.MustCompile(`(?i)youtu|vimeo`)
+func mentionsVideoHost(html string) bool {
+	return containsASCIIFold(html, "youtu") || containsASCIIFold(html, "vimeo")
+}
+
+// containsASCIIFold reports whether s contains the lower-case ASCII word
+// sub in any case, without allocating.
+func containsASCIIFold(s, sub string) bool {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		j := 0
+		for ; j < len(sub); j++ {
+			c := s[i+j]
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != sub[j] {
+				break
+			}
+		}
+		if j == len(sub) {
+			return true
+		}
+	}
+	return false
+}
 
 // htmlVideos returns the distinct videos referenced from HTML.
 func htmlVideos(html string) []*talkstream.Video {
-	if !mentionsVideoHost.MatchString(html) {
+	if !mentionsVideoHost(html) {
 		return nil
 	}
 	var out []*talkstream.Video

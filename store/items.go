@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -287,4 +288,23 @@ func (t *Tx) ItemCreated(itemID string) (int64, bool, error) {
 		return 0, false, fmt.Errorf("store: item %s: %w", itemID, err)
 	}
 	return seq, true, nil
+}
+
+// ItemKeys returns the keys an item owns, sorted: what a new entry needs
+// to have to join it (for explain).
+func (s *Store) ItemKeys(ctx context.Context, itemID string) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT key FROM keys WHERE item_id = ? ORDER BY key`, itemID)
+	if err != nil {
+		return nil, fmt.Errorf("store: keys of %s: %w", itemID, err)
+	}
+	defer rows.Close()
+	var keys []string
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			return nil, fmt.Errorf("store: keys of %s: %w", itemID, err)
+		}
+		keys = append(keys, k)
+	}
+	return keys, rows.Err()
 }

@@ -28,9 +28,10 @@ var ErrNotFound = errors.New("not found")
 
 // Store is an open talkstream database.
 type Store struct {
-	path string
-	w    *sql.DB // one connection: SQLite has one writer
-	r    *sql.DB // read pool
+	path  string
+	w     *sql.DB   // one connection: SQLite has one writer
+	r     *sql.DB   // read pool
+	stmts stmtCache // statements prepared on w, reused by every transaction (stmt.go)
 }
 
 func dsn(path string, readOnly bool) string {
@@ -50,6 +51,7 @@ func dsn(path string, readOnly bool) string {
 		// Batched upserts journal every page they touch in a statement
 		// journal (to undo one failed statement): in memory, not a temp file.
 		q.Add("_pragma", "temp_store(MEMORY)")
+		q.Add("_pragma", "wal_autocheckpoint(8192)")
 	}
 	return "file:" + path + "?" + q.Encode()
 }
@@ -84,6 +86,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
+	s.stmts.close()
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
@@ -123,13 +126,14 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer sqlTx.Rollback() // after Commit a no-op; after a panic in fn, frees the one writer connection
-	tx := &Tx{ctx: ctx, tx: sqlTx}
+	tx := &Tx{ctx: ctx, tx: sqlTx, cache: &s.stmts}
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
 	}
+	s.stmts.fill(ctx, s.w, tx.wanted) // the writer connection is free again
 	return nil
 }
 

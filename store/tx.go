@@ -14,9 +14,11 @@ import (
 
 // Tx is one write transaction. It implements merge.Tx.
 type Tx struct {
-	ctx   context.Context
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt // prepared once per transaction (stmt.go)
+	ctx    context.Context
+	tx     *sql.Tx
+	stmts  map[string]*sql.Stmt // this transaction's statements (stmt.go)
+	cache  *stmtCache           // the store's, shared across transactions
+	wanted []string             // statements to add to cache after commit
 }
 
 var _ merge.Tx = (*Tx)(nil)

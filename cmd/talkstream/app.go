@@ -79,6 +79,19 @@ func mergeOptions(cfg *config.Config) merge.Options {
 	for _, r := range cfg.Rules {
 		opts.Rules = append(opts.Rules, merge.Rule{Match: r.Match, Tags: r.Tags, Kind: r.Kind})
 	}
+	opts.TitleWindow = cfg.Merge.TitleWindow
+	if opts.TitleWindow == 0 {
+		opts.TitleWindow = -1 // merge.title_window: 0 turns title keys off
+	}
+	opts.Priority = cfg.Merge.Priority
+	opts.Hide = cfg.Hide
+	for _, s := range cfg.Split {
+		sp := merge.Split{Item: s.Item}
+		for _, e := range s.Entries {
+			sp.Entries = append(sp.Entries, merge.EntryRef{Source: e.Source, Entry: e.Entry})
+		}
+		opts.Split = append(opts.Split, sp)
+	}
 	return opts
 }
 
@@ -125,12 +138,9 @@ func (a *app) rebuildItems(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		for _, id := range ids {
-			if err := a.merger.Rebuild(tx, id); err != nil {
-				return err
-			}
-		}
-		return nil
+		// One batch: moderation (hide:, split:) and tagging changes in the
+		// config show on this build, without a refetch.
+		return a.merger.Rebuild(tx, ids...)
 	})
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream/config"
+	"github.com/talkstream/talkstream/merge"
 	"github.com/talkstream/talkstream/store"
 )
 
@@ -149,6 +150,9 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stdout, "item %s: %s\n", it.ID, it.Title)
+	if len(id) == len(it.ID) && id != it.ID { // found through an alias
+		fmt.Fprintf(stdout, "  (item %s was merged into this one; its old id still leads here)\n", id)
+	}
 	fmt.Fprintf(stdout, "  kind %s; published %s; updated %s\n", it.Kind, it.Published.Format(time.RFC3339), it.Updated.Format(time.RFC3339))
 	if len(it.Speakers) > 0 {
 		fmt.Fprintf(stdout, "  speakers: %s\n", strings.Join(it.Speakers, ", "))
@@ -162,9 +166,20 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if it.Video != nil {
 		fmt.Fprintf(stdout, "  video: %s %s\n", it.Video.Provider, it.Video.ID)
 	}
+	// Entries by the name split: takes (source-id/entry-id).
 	fmt.Fprintf(stdout, "entries (%d):\n", len(it.Entries))
 	for _, e := range it.Entries {
-		fmt.Fprintf(stdout, "  - [%s] %s: %q %s\n", e.Role, e.Entry.SourceID, e.Entry.Title, e.Entry.Link)
+		fmt.Fprintf(stdout, "  - [%s] %s/%s\n      %q %s\n", e.Role, e.Entry.SourceID, merge.EntryID(&e.Entry), e.Entry.Title, e.Entry.Link)
+	}
+	keys, err := a.store.ItemKeys(ctx, it.ID)
+	if err != nil {
+		return err
+	}
+	if len(keys) > 0 {
+		fmt.Fprintf(stdout, "keys (a new entry with one of these joins this item):\n")
+		for _, k := range keys {
+			fmt.Fprintf(stdout, "  - %s\n", k)
+		}
 	}
 	fmt.Fprintln(stdout, "why:")
 	for _, w := range it.Why {

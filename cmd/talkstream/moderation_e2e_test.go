@@ -1,0 +1,135 @@
+package main
+
+// Moderation from the CLI: hide: and split: in the config take effect on
+// the next build, without a refetch, in every output; a later fetch merges
+// nothing back.
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestModeration(t *testing.T) {
+	cfgPath, _ := demoWorld(t, "")
+	if code, out, errs := cli(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch exit %d: %s%s", code, out, errs)
+	}
+	build := func(name string) (string, jsonFeed) {
+		t.Helper()
+		dir := filepath.Join(t.TempDir(), name)
+		if code, out, errs := cli(t, "build", "-config", cfgPath, "-out", dir); code != 0 {
+			t.Fatalf("build exit %d: %s%s", code, out, errs)
+		}
+		return dir, readFeed(t, dir)
+	}
+	_, before := build("before")
+
+	// The cross-posted MirageOS 2.0 release is blog + person feed + curated;
+	// any single-source item will do for hiding.
+	var merged, hidden string
+	for _, it := range before.Items {
+		srcs := map[string]bool{}
+		for _, s := range it.Ext.Sources {
+			srcs[s.Source] = true
+		}
+		if srcs["anil"] && srcs["mirage-blog"] && merged == "" {
+			merged = itemID(it.ID)
+		}
+		if len(it.Ext.Sources) == 1 && hidden == "" {
+			hidden = itemID(it.ID)
+		}
+	}
+	if merged == "" || hidden == "" {
+		t.Fatalf("no merged or no single item in %d items", len(before.Items))
+	}
+
+	// explain names the entries as split: takes them.
+	code, out, errs := cli(t, "explain", "-config", cfgPath, merged)
+	if code != 0 {
+		t.Fatalf("explain exit %d: %s%s", code, out, errs)
+	}
+	ref := regexp.MustCompile(`(?m)^  - \[\w+\] (anil/\S+)$`).FindStringSubmatch(out)
+	if ref == nil || !strings.Contains(out, "keys (a new entry") {
+		t.Fatalf("explain %s lists no anil entry or no keys:\n%s", merged, out)
+	}
+
+	cfg, err := os.ReadFile(cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moderation := "\nhide:\n  - " + hidden + "\nsplit:\n  - item: " + merged + "\n    entries:\n      - \"" + ref[1] + "\"\n"
+	if err := os.WriteFile(cfgPath, append(cfg, moderation...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := cli(t, "check", "-config", cfgPath); code != 0 {
+		t.Fatalf("check exit %d: %s%s", code, out, errs)
+	}
+
+	dir, after := build("after")
+	if len(after.Items) != len(before.Items) { // one hidden, one split off
+		t.Errorf("%d items, want %d", len(after.Items), len(before.Items))
+	}
+	var splitOff string
+	for _, it := range after.Items {
+		id := itemID(it.ID)
+		var srcs []string
+		for _, s := range it.Ext.Sources {
+			srcs = append(srcs, s.Source)
+		}
+		switch {
+		case id == hidden:
+			t.Errorf("hidden item %s is in feed.json", hidden)
+		case id == merged && slices.Contains(srcs, "anil"):
+			t.Errorf("item %s still has the split entry: %v", merged, srcs)
+		case id != merged && slices.Equal(srcs, []string{"anil"}) && strings.Contains(it.Title, "MirageOS v2.0"):
+			splitOff = id
+		}
+	}
+	if splitOff == "" {
+		t.Errorf("no item of its own for the split entry")
+	}
+	err = filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasSuffix(path, ".gz") {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		if err == nil && strings.Contains(string(data), hidden) {
+			t.Errorf("%s mentions the hidden item %s", path, hidden)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, out, _ := cli(t, "explain", "-config", cfgPath, hidden); !strings.Contains(out, "hidden by config") {
+		t.Errorf("explain of the hidden item does not say so:\n%s", out)
+	}
+
+	// A refetch changes nothing: the split holds, ids and dates stay.
+	if code, out, errs := cli(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch exit %d: %s%s", code, out, errs)
+	}
+	_, again := build("again")
+	if len(again.Items) != len(after.Items) {
+		t.Fatalf("%d items after refetch, want %d", len(again.Items), len(after.Items))
+	}
+	for i := range after.Items {
+		a, b := after.Items[i], again.Items[i]
+		if a.ID != b.ID || a.DatePublished != b.DatePublished || a.DateModified != b.DateModified || len(a.Ext.Sources) != len(b.Ext.Sources) {
+			t.Errorf("item %d changed on refetch: %s → %s", i, a.ID, b.ID)
+		}
+	}
+}
+
+// itemID is the bare item id of a JSON Feed item id (a tag: URI or URL
+// ending in the id).
+func itemID(feedID string) string {
+	if i := strings.LastIndexAny(feedID, "/:#-"); i >= 0 {
+		return feedID[i+1:]
+	}
+	return feedID
+}

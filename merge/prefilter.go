@@ -1,0 +1,207 @@
+package merge
+
+import (
+	"regexp"
+	"regexp/syntax"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Tagging runs every configured event, rule and speaker pattern over every
+// item's titles and summaries, and most of them match nothing. A matcher
+// first checks a necessary condition that costs a substring search: the
+// text must contain one of the literals the pattern cannot match without
+// (compared case-folded), derived from the pattern's syntax tree. Only then
+// does the regular expression run.
+
+// matcher is a regular expression with its literal prefilter.
+type matcher struct {
+	re   *regexp.Regexp
+	lits []string // case-folded (canon); nil when the pattern has no required literal
+}
+
+func newMatcher(re *regexp.Regexp) matcher {
+	m := matcher{re: re}
+	if re == nil {
+		return m
+	}
+	if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
+		if lits, ok := required(tree.Simplify()); ok {
+			m.lits = lits
+		}
+	}
+	return m
+}
+
+// text is a text to match, with its case-folded form made once.
+type text struct {
+	s     string
+	canon string
+	done  bool
+}
+
+func newText(s string) *text { return &text{s: s} }
+
+func (t *text) folded() string {
+	if !t.done {
+		t.canon, t.done = canon(t.s), true
+	}
+	return t.canon
+}
+
+// possible is the prefilter: false only when the pattern cannot match.
+func (m matcher) possible(t *text) bool {
+	if m.lits == nil {
+		return true
+	}
+	f := t.folded()
+	for _, l := range m.lits {
+		if strings.Contains(f, l) {
+			return true
+		}
+	}
+	return false
+}
+
+func (m matcher) matchString(t *text) bool {
+	return m.re != nil && m.possible(t) && m.re.MatchString(t.s)
+}
+
+func (m matcher) findStringIndex(t *text) []int {
+	if m.re == nil || !m.possible(t) {
+		return nil
+	}
+	return m.re.FindStringIndex(t.s)
+}
+
+func (m matcher) findString(t *text) string {
+	if loc := m.findStringIndex(t); loc != nil {
+		return t.s[loc[0]:loc[1]]
+	}
+	return ""
+}
+
+func (m matcher) findStringSubmatch(t *text) []string {
+	if m.re == nil || !m.possible(t) {
+		return nil
+	}
+	return m.re.FindStringSubmatch(t.s)
+}
+
+// canon maps every rune to the smallest rune that matches it under (?i)
+// (the minimum of its simple case-folding orbit: "k", "K" and the Kelvin
+// sign all become "K"), so that a case-insensitive literal is found in a
+// canon text by plain substring search, and a case-sensitive one too.
+func canon(s string) string {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return strings.ToUpper(s)
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		b.WriteRune(foldMin(r))
+	}
+	return b.String()
+}
+
+func foldMin(r rune) rune {
+	least := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		least = min(least, f)
+	}
+	return least
+}
+
+// maxClass is the largest character class turned into literals ([sS]).
+const maxClass = 4
+
+// required returns literals one of which every match of re contains (in
+// canon form); ok is false when there is no such set.
+func required(re *syntax.Regexp) (lits []string, ok bool) {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if len(re.Rune) == 0 {
+			return nil, false
+		}
+		return []string{canon(string(re.Rune))}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpCharClass:
+		n := 0
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			n += int(re.Rune[i+1]-re.Rune[i]) + 1
+		}
+		if n == 0 || n > maxClass {
+			return nil, false
+		}
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if c := canon(string(r)); !seen[c] {
+					seen[c] = true
+					lits = append(lits, c)
+				}
+			}
+		}
+		return lits, true
+	case syntax.OpConcat:
+		// Adjacent literals join into one longer literal; of the parts, the
+		// set whose shortest literal is longest is the most selective.
+		var best []string
+		var run strings.Builder
+		consider := func(set []string) {
+			if len(set) > 0 && (best == nil || shortest(set) > shortest(best)) {
+				best = set
+			}
+		}
+		for _, sub := range re.Sub {
+			if sub.Op == syntax.OpLiteral {
+				run.WriteString(string(sub.Rune))
+				continue
+			}
+			if run.Len() > 0 {
+				consider([]string{canon(run.String())})
+				run.Reset()
+			}
+			if set, ok := required(sub); ok {
+				consider(set)
+			}
+		}
+		if run.Len() > 0 {
+			consider([]string{canon(run.String())})
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		for _, sub := range re.Sub {
+			set, ok := required(sub)
+			if !ok {
+				return nil, false
+			}
+			lits = append(lits, set...)
+		}
+		return lits, len(lits) > 0
+	}
+	return nil, false
+}
+
+func shortest(set []string) int {
+	n := -1
+	for _, s := range set {
+		if n < 0 || len(s) < n {
+			n = len(s)
+		}
+	}
+	return n
+}
