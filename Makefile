@@ -4,8 +4,9 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS := -X github.com/talkstream/talkstream.Version=$(VERSION)
 CONFIG  ?= feeds.yaml
 ADDR    ?= 127.0.0.1:8080
+FUZZTIME ?= 10s
 
-.PHONY: all build run test test-go validators demo bench vet fmt clean
+.PHONY: all build run test test-go fuzz validators demo bench vet fmt clean
 
 all: build
 
@@ -20,8 +21,14 @@ run: build
 # (python3-feedparser, ajv with the JSON Feed schema) when they are
 # installed; .ci/run installs them and sets TALKSTREAM_REQUIRE_VALIDATORS=1
 # so that a missing validator fails instead of skipping.
+# Then every `go test -fuzz` target for FUZZTIME (default 10s) each:
+# FUZZTIME=0 skips that step, FUZZTIME=5m hunts longer.
 test: vet
 	$(GO) test -count=1 ./...
+	@$(MAKE) --no-print-directory fuzz
+
+fuzz:
+	@if [ "$(FUZZTIME)" != 0 ] && [ "$(FUZZTIME)" != 0s ]; then GO=$(GO) FUZZTIME=$(FUZZTIME) scripts/fuzz.sh; fi
 
 vet:
 	$(GO) vet ./...
@@ -36,8 +43,12 @@ validators:
 demo: build
 	./bin/talkstream demo -addr $(ADDR)
 
+# Benchmarks (about 15 minutes): installs wrk, nginx and python3-feedparser
+# when missing, runs the Go benchmarks and the loopback harness in bench/,
+# and rewrites BENCHMARKS.md. BENCH_FLAGS="-sources 20 -entries 10" is a
+# quick check of the harness.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	GO=$(GO) bench/run.sh
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

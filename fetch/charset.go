@@ -119,16 +119,45 @@ func isUTF8(label string) bool {
 
 // repairUTF8 makes invalid UTF-8 valid. A body that is UTF-8 but for a few
 // stray bytes keeps its multi-byte characters and loses the strays; a body
-// with no multi-byte sequence at all is taken to be Windows-1252.
+// with no multi-byte sequence at all is taken to be Windows-1251 when it
+// reads like Cyrillic (see looksCyrillic), else Windows-1252.
 func repairUTF8(body []byte) []byte {
 	if hasMultibyteUTF8(body) {
 		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
-	out, err := charmap.Windows1252.NewDecoder().Bytes(body)
+	cm := charmap.Windows1252
+	if looksCyrillic(body) {
+		cm = charmap.Windows1251
+	}
+	out, err := cm.NewDecoder().Bytes(body)
 	if err != nil {
 		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	return out
+}
+
+// looksCyrillic tells undeclared Windows-1251 from Windows-1252 (and
+// Latin-1). Both put letters at 0xC0–0xFF: Cyrillic ones in 1251, accented
+// Latin ones in 1252. Latin text has an accented letter here and there
+// inside ASCII words; Cyrillic text is whole words of them. So when most
+// high bytes stand in runs of three or more such letters, it is 1251.
+func looksCyrillic(b []byte) bool {
+	high, inRuns, run := 0, 0, 0
+	letter := func(c byte) bool { return c >= 0xC0 || c == 0xA8 || c == 0xB8 } // А–я, Ё, ё
+	for i := 0; i <= len(b); i++ {
+		if i < len(b) && letter(b[i]) {
+			run++
+		} else {
+			if run >= 3 {
+				inRuns += run
+			}
+			run = 0
+		}
+		if i < len(b) && b[i] >= 0x80 {
+			high++
+		}
+	}
+	return high > 0 && 2*inRuns > high
 }
 
 func hasMultibyteUTF8(b []byte) bool {

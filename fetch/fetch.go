@@ -31,6 +31,12 @@ const (
 	defaultTimeout  = 30 * time.Second
 	defaultMaxBytes = 10 << 20
 	maxRedirects    = 5
+	maxHeaderBytes  = 256 << 10
+	// maxValidator bounds a stored ETag or Last-Modified: a longer one is
+	// not kept (nor sent back), so a server cannot bloat the store.
+	maxValidator = 1 << 10
+	// maxStatusText bounds the reason phrase an error repeats.
+	maxStatusText = 128
 )
 
 // Sentinel errors; check them with errors.Is on the *Error Fetch returns.
@@ -77,10 +83,10 @@ func New(opts Options) *Fetcher {
 	if client == nil {
 		// The transport decompresses gzip itself (it asks for it when we set
 		// no Accept-Encoding), so the size cap below counts decompressed bytes.
-		client = &http.Client{
-			Transport:     http.DefaultTransport.(*http.Transport).Clone(),
-			CheckRedirect: checkRedirect,
-		}
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		// A feed's headers are a few hundred bytes; the default allows 10 MB.
+		tr.MaxResponseHeaderBytes = maxHeaderBytes
+		client = &http.Client{Transport: tr, CheckRedirect: checkRedirect}
 	}
 	return &Fetcher{opts: opts, client: client}
 }
@@ -255,8 +261,8 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		Status:       resp.StatusCode,
 		URL:          final,
 		MovedTo:      movedTo,
-		ETag:         resp.Header.Get("ETag"),
-		LastModified: resp.Header.Get("Last-Modified"),
+		ETag:         validator(resp.Header.Get("ETag")),
+		LastModified: validator(resp.Header.Get("Last-Modified")),
 		Fresh:        freshness(resp.Header, time.Now()),
 	}
 	switch {
@@ -274,7 +280,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		drain(resp.Body)
-		res, err := fail(opFetch, final, resp.StatusCode, &statusError{code: resp.StatusCode, text: resp.Status})
+		res, err := fail(opFetch, final, resp.StatusCode, &statusError{code: resp.StatusCode, text: statusText(resp.Status)})
 		if c := resp.StatusCode; c == http.StatusTooManyRequests || c == http.StatusServiceUnavailable {
 			// The one status whose answer says when to come back.
 			err.(*Error).RetryAfter = retryAfter(resp.Header.Get("Retry-After"), time.Now())
@@ -334,6 +340,24 @@ func (f *Fetcher) readBody(resp *http.Response) ([]byte, error) {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrTooLarge, max)
 	}
 	return body, nil
+}
+
+// validator returns an ETag or Last-Modified worth storing: "" when too long.
+func validator(v string) string {
+	if len(v) > maxValidator {
+		return ""
+	}
+	return v
+}
+
+// statusText is a status line's "404 Not Found" as an error repeats it:
+// bounded, valid UTF-8, without control characters.
+func statusText(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) > maxStatusText {
+		s = strings.ToValidUTF8(s[:maxStatusText], "") + "…"
+	}
+	return dropControls(s)
 }
 
 // drain reads a little of an unwanted body so the connection can be reused.

@@ -3,7 +3,9 @@ package fetch
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/talkstream/talkstream"
 )
@@ -36,6 +38,19 @@ func FuzzParse(f *testing.F) {
 			for _, e := range p.entries {
 				if e.SourceID != "fuzz" {
 					t.Fatalf("SourceID %q", e.SourceID)
+				}
+				// One-line texts are clean: no markup however encoded, no
+				// control characters, bounded.
+				for _, s := range append(append([]string{e.Title}, e.Authors...), e.Categories...) {
+					if tagLike.MatchString(s) || strings.IndexFunc(s, isStrayControl) >= 0 || utf8.RuneCountInString(s) > maxTitleRunes+1 {
+						t.Fatalf("unclean text %q", s)
+					}
+				}
+				if !e.Published.IsZero() && (e.Published.Before(minDate) || e.Published.After(maxDate)) {
+					t.Fatalf("implausible date %v", e.Published)
+				}
+				if emptyEntry(&e) {
+					t.Fatalf("empty entry %+v", e)
 				}
 			}
 		}

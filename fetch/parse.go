@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"mime"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -30,6 +32,14 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 	}
 	data := toUTF8(body, contentType)
 	feed, rssTTL, err := parseFeed(data)
+	if err != nil && strings.Contains(err.Error(), "illegal character code") {
+		// A character reference to a control character (&#x1;) stops the
+		// XML decoder; the characters themselves are dropped before it
+		// sees them, so drop the references too and read the rest.
+		if clean := illegalCharRef.ReplaceAllFunc(data, dropIllegalRef); !bytes.Equal(clean, data) {
+			feed, rssTTL, err = parseFeed(clean)
+		}
+	}
 	if err != nil {
 		if isHTML(data, contentType) {
 			msg := "the server sent an HTML page"
@@ -46,6 +56,28 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 	p := translate(feed, src, feedURL)
 	p.ttl = feedTTL(rssTTL, feed)
 	return p, nil
+}
+
+// illegalCharRef is a numeric character reference; dropIllegalRef keeps
+// those XML 1.0 allows.
+var illegalCharRef = regexp.MustCompile(`&#(?:[xX][0-9a-fA-F]{1,8}|[0-9]{1,10});`)
+
+func dropIllegalRef(ref []byte) []byte {
+	digits, base := ref[2:len(ref)-1], 10
+	if digits[0] == 'x' || digits[0] == 'X' {
+		digits, base = digits[1:], 16
+	}
+	n, err := strconv.ParseUint(string(digits), base, 32)
+	if err != nil || !xmlChar(rune(n)) {
+		return nil
+	}
+	return ref
+}
+
+// xmlChar reports whether XML 1.0 allows r in a document.
+func xmlChar(r rune) bool {
+	return r == '\t' || r == '\n' || r == '\r' ||
+		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }
 
 // parseFeed runs gofeed on a body we fetched ourselves (never ParseURL: it

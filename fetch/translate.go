@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/mmcdole/gofeed"
 	ext "github.com/mmcdole/gofeed/extensions"
@@ -46,9 +47,74 @@ func translate(feed *gofeed.Feed, src talkstream.Source, feedURL string) *parsed
 		if item == nil {
 			continue
 		}
-		out.entries = append(out.entries, t.entry(item))
+		if e := t.entry(item); !emptyEntry(&e) {
+			out.entries = append(out.entries, e)
+		}
 	}
 	return out
+}
+
+// emptyEntry: an entry with nothing to show or link to (an empty <item/>)
+// is dropped rather than shown as an untitled card.
+func emptyEntry(e *talkstream.Entry) bool {
+	return e.Title == "" && e.Link == "" && e.Summary == "" && e.Content == "" && e.Video == nil && len(e.Enclosures) == 0
+}
+
+// Caps on one-line texts: a feed's 100 KB title would otherwise be copied
+// into every output that lists the item.
+const (
+	maxTitleRunes = 1000
+	maxNameRunes  = 200 // an author's name, a category
+)
+
+// capRunes cuts s to at most n runes, marking the cut with an ellipsis.
+func capRunes(s string, n int) string {
+	if len(s) <= n { // bytes ≥ runes
+		return s
+	}
+	i, count := 0, 0
+	for i = range s {
+		if count == n {
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
+		}
+		count++
+	}
+	return s
+}
+
+// dropControls removes control characters other than tab and line breaks
+// (C0, DEL, C1): no feed means them, XML 1.0 forbids most of them, and
+// terminals and pages would show them as boxes or act on them.
+func dropControls(s string) string {
+	if strings.IndexFunc(s, isStrayControl) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isStrayControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+func isStrayControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
+}
+
+// Dates outside [minDate, maxDate] are no dates: a 1970-01-01 or
+// 0001-01-01 is a missing value printed, and years past 9999 cannot even be
+// written as JSON. (Dates in the future are clamped by merge, which knows
+// when an entry was first seen.)
+var (
+	minDate = time.Date(1970, 1, 2, 0, 0, 0, 0, time.UTC)
+	maxDate = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+)
+
+func plausibleDate(t *time.Time) time.Time {
+	if t == nil || t.Before(minDate) || t.After(maxDate) {
+		return time.Time{}
+	}
+	return t.UTC()
 }
 
 func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
@@ -56,7 +122,7 @@ func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
 		SourceID:   t.src.ID,
 		GUID:       strings.TrimSpace(item.GUID),
 		Link:       t.itemLink(item),
-		Title:      plainText(item.Title),
+		Title:      capRunes(plainText(item.Title), maxTitleRunes),
 		Summary:    t.richText(item.Description),
 		Content:    t.richText(item.Content),
 		Authors:    t.itemAuthors(item),
@@ -66,12 +132,8 @@ func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
 	}
 	// gofeed already falls back from a missing Atom <published> to
 	// <updated>; Updated is left zero when the feed has none.
-	if item.PublishedParsed != nil {
-		e.Published = item.PublishedParsed.UTC()
-	}
-	if item.UpdatedParsed != nil {
-		e.Updated = item.UpdatedParsed.UTC()
-	}
+	e.Published = plausibleDate(item.PublishedParsed)
+	e.Updated = plausibleDate(item.UpdatedParsed)
 
 	_, ytItem := item.Extensions["yt"]
 	switch {
@@ -128,7 +190,7 @@ func personNames(ps []*gofeed.Person) []string {
 			continue
 		}
 		// An address alone is not shown: the pages are public.
-		names = appendUnique(names, plainText(p.Name))
+		names = appendUnique(names, capRunes(plainText(p.Name), maxNameRunes))
 	}
 	return names
 }
@@ -136,7 +198,7 @@ func personNames(ps []*gofeed.Person) []string {
 func itemCategories(item *gofeed.Item) []string {
 	var cats []string
 	for _, c := range item.Categories {
-		cats = appendUnique(cats, plainText(c))
+		cats = appendUnique(cats, capRunes(plainText(c), maxNameRunes))
 	}
 	return cats
 }
@@ -206,7 +268,7 @@ func (t *translator) youtubeEntry(item *gofeed.Item, e *talkstream.Entry) {
 	}
 	group := extFirst(item.Extensions, "media", "group")
 	if e.Title == "" {
-		e.Title = plainText(childValue(group, "title"))
+		e.Title = capRunes(plainText(childValue(group, "title")), maxTitleRunes)
 	}
 	if e.Summary == "" {
 		e.Summary = textToHTML(childValue(group, "description"))
@@ -363,7 +425,7 @@ func isVimeo(link string) bool {
 // richText trims feed HTML and makes its relative href and src attributes
 // absolute, since the HTML is shown on pages far from the feed.
 func (t *translator) richText(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.TrimSpace(dropControls(s))
 	if s == "" || t.base == nil {
 		return s
 	}
@@ -453,14 +515,35 @@ var blockTags = map[atom.Atom]bool{
 }
 
 // plainText turns a title or name that may hold markup or entities into one
-// line of plain text: tags dropped, entities decoded once, runs of white
-// space collapsed to one space.
+// line of plain text: tags dropped, entities decoded, runs of white space
+// collapsed to one space. Markup encoded twice (&amp;lt;script&amp;gt;)
+// comes out of one pass as markup; a title is text, and some feed readers
+// render titles as HTML, so it is stripped again until none is left.
 func plainText(s string) string {
+	s = stripMarkup(s)
+	for i := 0; i < 8 && tagLike.MatchString(s); i++ {
+		next := stripMarkup(s)
+		if next == s {
+			break
+		}
+		s = next
+	}
+	if tagLike.MatchString(s) { // nested beyond reason: defuse what is left
+		s = strings.ReplaceAll(s, "<", "‹")
+	}
+	return s
+}
+
+// tagLike finds what an HTML parser would take for the start of a tag.
+var tagLike = regexp.MustCompile(`<[A-Za-z/!?]`)
+
+// stripMarkup is one pass of plainText.
+func stripMarkup(s string) string {
 	if s == "" {
 		return ""
 	}
 	if !strings.Contains(s, "<") {
-		return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+		return strings.Join(strings.Fields(dropControls(html.UnescapeString(s))), " ")
 	}
 	var b strings.Builder
 	z := html.NewTokenizer(strings.NewReader(s))
@@ -469,7 +552,7 @@ func plainText(s string) string {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
-			return strings.Join(strings.Fields(b.String()), " ")
+			return strings.Join(strings.Fields(dropControls(b.String())), " ")
 		case html.TextToken:
 			if skip == 0 {
 				b.Write(z.Text()) // the tokenizer decodes entities
@@ -494,7 +577,7 @@ func plainText(s string) string {
 // textToHTML turns plain text (a YouTube description) into HTML: escaped,
 // with its line breaks kept.
 func textToHTML(s string) string {
-	s = strings.TrimSpace(strings.ReplaceAll(s, "\r\n", "\n"))
+	s = strings.TrimSpace(strings.ReplaceAll(dropControls(s), "\r\n", "\n"))
 	if s == "" {
 		return ""
 	}

@@ -56,6 +56,10 @@ type Options struct {
 	Lease       time.Duration // see DefaultLease
 	Log         *slog.Logger  // default: discard
 	Metrics     *Metrics      // default: a private set (still counted, not served)
+	// Retention, when set, keeps entries dated before now-Retention out of
+	// merges and lets Prune delete items older than that (retention.go).
+	// Zero keeps everything.
+	Retention time.Duration
 
 	// Tests pin these; the defaults are time.Now and math/rand/v2.
 	Now  func() time.Time
@@ -403,7 +407,7 @@ func (in *Ingester) fetchOne(ctx context.Context, src talkstream.Source) (Outcom
 	parsed := ferr == nil && !res.NotModified && !res.Unchanged
 	err := in.store.Update(ctx, func(tx *store.Tx) error {
 		if parsed {
-			stats, err := in.merger.Apply(tx, src, res.Entries, now.UTC())
+			stats, err := in.merger.Apply(tx, src, in.retained(src, res.Entries, now), now.UTC())
 			if err != nil {
 				return err
 			}

@@ -31,7 +31,9 @@ type Scheduler struct {
 
 // Schedule starts ticking every `every` (0 means TickEvery), the first tick
 // at once. after, which may be nil, is called after each tick that fetched
-// anything (to re-render), unless a shutdown has begun.
+// anything (to re-render), unless a shutdown has begun. With a retention,
+// a maintenance job prunes the store at once and every PruneEvery, and
+// calls after too when it deleted something.
 func (in *Ingester) Schedule(every time.Duration, after func(Summary)) (*Scheduler, error) {
 	if every <= 0 {
 		every = TickEvery
@@ -47,6 +49,13 @@ func (in *Ingester) Schedule(every time.Duration, after func(Summary)) (*Schedul
 		gocron.WithName("fetch-due-sources"),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 		gocron.WithStartAt(gocron.WithStartImmediately()))
+	if err == nil && in.opts.Retention > 0 {
+		_, err = sched.NewJob(gocron.DurationJob(PruneEvery),
+			gocron.NewTask(func() { s.prune(in, after) }),
+			gocron.WithName("prune-retention"),
+			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			gocron.WithStartAt(gocron.WithStartImmediately()))
+	}
 	if err != nil {
 		cancel()
 		sched.Shutdown()
@@ -54,6 +63,32 @@ func (in *Ingester) Schedule(every time.Duration, after func(Summary)) (*Schedul
 	}
 	sched.Start()
 	return s, nil
+}
+
+// prune is the maintenance job: Prune, then after when it deleted
+// something. A shutdown waits for it like for a tick.
+func (s *Scheduler) prune(in *Ingester, after func(Summary)) {
+	s.mu.Lock()
+	if s.stopping {
+		s.mu.Unlock()
+		return
+	}
+	s.running.Add(1)
+	s.mu.Unlock()
+	defer s.running.Done()
+
+	p, err := in.Prune(s.ctx)
+	if err != nil || p.Items == 0 {
+		return
+	}
+	select {
+	case <-s.stop:
+		return
+	default:
+	}
+	if after != nil {
+		after(Summary{})
+	}
 }
 
 func (s *Scheduler) tick(in *Ingester, after func(Summary)) {

@@ -123,8 +123,29 @@ var skipText = map[string]bool{
 
 // plainText extracts the readable text of an HTML fragment (or passes plain
 // text through), with whitespace collapsed. The result is unescaped text: it
-// must be escaped again wherever it is written as HTML.
+// must be escaped again wherever it is written as HTML. Markup that was
+// escaped in the HTML (&lt;script&gt;) would come out as markup, and some
+// feed readers render plain-text fields as HTML: it is stripped too.
 func plainText(s string) string {
+	s = plainTextOnce(s)
+	for i := 0; i < 8 && tagLike.MatchString(s); i++ {
+		next := plainTextOnce(s)
+		if next == s {
+			break
+		}
+		s = next
+	}
+	if tagLike.MatchString(s) { // nested beyond reason: defuse what is left
+		s = strings.ReplaceAll(s, "<", "‹")
+	}
+	return s
+}
+
+// tagLike finds what an HTML parser would take for the start of a tag.
+var tagLike = regexp.MustCompile(`<[A-Za-z/!?]`)
+
+// plainTextOnce is one pass of plainText.
+func plainTextOnce(s string) string {
 	if !strings.ContainsAny(s, "<&") {
 		return collapseSpace(s)
 	}

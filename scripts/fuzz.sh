@@ -7,13 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FUZZTIME=${FUZZTIME:-10s}
+GO=${GO:-go}
 status=0
 while IFS= read -r line; do
 	file=${line%%:*}
 	name=$(sed -E 's/^func (Fuzz[A-Za-z0-9_]*).*/\1/' <<<"${line#*:}")
 	pkg=./$(dirname "$file")
 	echo "fuzz $pkg $name ($FUZZTIME)"
-	if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 5s "$pkg" >/tmp/fuzz.$$.log 2>&1; then
+	if ! "$GO" test -run '^$' -fuzz "^${name}\$" -fuzztime "$FUZZTIME" -fuzzminimizetime 5s "$pkg" >/tmp/fuzz.$$.log 2>&1; then
 		cat /tmp/fuzz.$$.log
 		status=1
 	fi

@@ -64,6 +64,15 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	fmt.Fprintf(stdout, "%d sources: %d fetched, %d unchanged, %d failed\n", len(srcs), sum.OK, sum.Unchanged, sum.Failed)
+	// With a retention, what aged past it goes now (serve does it on schedule).
+	p, err := in.Prune(ctx)
+	if err != nil {
+		return err
+	}
+	if p.Items > 0 {
+		fmt.Fprintf(stdout, "pruned %d items (%d entries) older than the retention of %s; database %d → %d KiB\n",
+			p.Items, p.Entries, a.cfg.Retention, p.BytesBefore>>10, p.BytesAfter>>10)
+	}
 	return nil
 }
 
@@ -74,8 +83,9 @@ func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ing
 		Concurrency: a.cfg.Fetch.Concurrency,
 		PerHost:     a.cfg.Fetch.PerHost,
 		// A claim must outlast the slowest fetch, whatever the timeout.
-		Lease:   max(ingest.DefaultLease, 2*a.cfg.Fetch.Timeout),
-		Log:     log,
-		Metrics: metrics,
+		Lease:     max(ingest.DefaultLease, 2*a.cfg.Fetch.Timeout),
+		Log:       log,
+		Metrics:   metrics,
+		Retention: a.cfg.Retention,
 	})
 }
