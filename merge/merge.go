@@ -67,6 +67,36 @@ type Options struct {
 	Split []Split
 }
 
+// Fingerprint summarises every setting that changes how items are derived
+// from their entries, and the talkstream version (whose code derives them):
+// when it is unchanged, stored items are already what Rebuild would make.
+func (o Options) Fingerprint() string {
+	var b strings.Builder
+	re := func(r *regexp.Regexp) string {
+		if r == nil {
+			return ""
+		}
+		return r.String()
+	}
+	fmt.Fprintf(&b, "v=%s\nwindow=%d\npriority=%q\nhide=%q\n", talkstream.Version, o.TitleWindow, o.Priority, o.Hide)
+	for _, s := range o.Sources {
+		fmt.Fprintf(&b, "source=%q %q %q %q %q %q\n", s.ID, s.Kind, s.Speakers, s.Tags, re(s.Include), re(s.Exclude))
+	}
+	for _, s := range o.Speakers {
+		fmt.Fprintf(&b, "speaker=%q %q %q\n", s.ID, s.Name, s.Aliases)
+	}
+	for _, e := range o.Events {
+		fmt.Fprintf(&b, "event=%q %q %q\n", e.ID, e.Name, re(e.Match))
+	}
+	for _, r := range o.Rules {
+		fmt.Fprintf(&b, "rule=%q %q %q\n", re(r.Match), r.Tags, r.Kind)
+	}
+	for _, s := range o.Split {
+		fmt.Fprintf(&b, "split=%q %q\n", s.Item, s.Entries)
+	}
+	return hashStrings(b.String())[:32]
+}
+
 // DefaultPriority trusts a curator's words first, then the speaker's or
 // project's own post, then an event page, then a video platform's upload
 // title.

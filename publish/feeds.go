@@ -446,7 +446,6 @@ func (r *renderer) renderJSON(pg *page) ([]byte, error) {
 	var b bytes.Buffer
 	e := json.NewEncoder(&b)
 	e.SetEscapeHTML(false) // the HTML is sanitised; escaping it only hurts readability
-	e.SetIndent("", "  ")
 	if err := e.Encode(f); err != nil {
 		return nil, err
 	}

@@ -416,7 +416,7 @@ func TestRender(t *testing.T) {
 				if a := string(body(t, s, "/atom.xml")); !strings.Contains(a, "<updated>2026-03-01T12:00:00Z</updated>") {
 					t.Errorf("empty feed's updated is not the render time:\n%s", a)
 				}
-				if j := string(body(t, s, "/feed.json")); !strings.Contains(j, `"items": []`) {
+				if j := string(body(t, s, "/feed.json")); !strings.Contains(j, `"items":[]`) {
 					t.Errorf("feed.json items is not []:\n%s", j)
 				}
 			},

@@ -142,11 +142,13 @@ func writeFile(name string, data []byte, mod time.Time) error {
 	return err
 }
 
-// gzipWriters keeps compressors between outputs: at BestCompression each
-// one allocates about a megabyte of state. The gzip header has no name and a
+// gzipWriters keeps compressors between outputs, each about a megabyte of
+// state. The level is the default, not BestCompression: with a facet set per
+// tag, speaker, kind and event, compressing at the best level was 44% of a
+// full cycle's CPU (BENCHMARKS.md) for output a few percent smaller. The gzip header has no name and a
 // zero time, so the compressed bytes depend on the body alone.
 var gzipWriters = sync.Pool{New: func() any {
-	zw, _ := gzip.NewWriterLevel(nil, gzip.BestCompression)
+	zw, _ := gzip.NewWriterLevel(nil, gzip.DefaultCompression)
 	return zw
 }}
 

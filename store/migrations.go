@@ -104,4 +104,12 @@ DROP TABLE tags;
 ALTER TABLE tags_new RENAME TO tags;
 CREATE INDEX tags_tag ON tags(tag, item_id);
 `,
+	// 5: small facts about the store as a whole, such as the fingerprint
+	// of the merge settings the items were last derived with.
+	`
+CREATE TABLE meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+) WITHOUT ROWID;
+`,
 }

@@ -198,3 +198,25 @@ func (t *Tx) ItemIDs() ([]string, error) {
 	}
 	return ids, rows.Err()
 }
+
+// Meta returns a stored fact about the store, or "" if none.
+func (t *Tx) Meta(key string) (string, error) {
+	var v string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT value FROM meta WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: meta %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// SetMeta records a fact about the store.
+func (t *Tx) SetMeta(key, value string) error {
+	if _, err := t.tx.ExecContext(t.ctx, `INSERT INTO meta (key, value) VALUES (?, ?)
+		ON CONFLICT(key) DO UPDATE SET value = excluded.value`, key, value); err != nil {
+		return fmt.Errorf("store: meta %s: %w", key, err)
+	}
+	return nil
+}

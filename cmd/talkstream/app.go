@@ -23,7 +23,12 @@ type app struct {
 	store   *store.Store
 	merger  *merge.Merger
 	fetcher *fetch.Fetcher
+	mergeFP string // fingerprint of the merge settings (merge.Options.Fingerprint)
 }
+
+// metaMergeFP is the store's record of the merge settings its items were
+// derived with.
+const metaMergeFP = "merge_fingerprint"
 
 // newFlags returns a verb's flag set with the -config flag every verb has.
 func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
@@ -58,12 +63,31 @@ func openApp(ctx context.Context, path string) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{
+	mopts := mergeOptions(cfg)
+	a := &app{
 		cfg:     cfg,
 		store:   st,
-		merger:  merge.New(mergeOptions(cfg)),
+		merger:  merge.New(mopts),
 		fetcher: fetch.New(fetch.Options{Timeout: cfg.Fetch.Timeout, MaxBytes: cfg.Fetch.MaxBytes}),
-	}, nil
+		mergeFP: mopts.Fingerprint(),
+	}
+	// An empty store is derived with these settings from its first fetch
+	// on: record them, so that the first build need not rebuild every item.
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		prev, err := tx.Meta(metaMergeFP)
+		if err != nil || prev != "" {
+			return err
+		}
+		if ids, err := tx.ItemIDs(); err != nil || len(ids) > 0 {
+			return err
+		}
+		return tx.SetMeta(metaMergeFP, a.mergeFP)
+	})
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return a, nil
 }
 
 func (a *app) Close() error { return a.store.Close() }
@@ -132,15 +156,27 @@ func (a *app) sources(ctx context.Context) ([]talkstream.Source, error) {
 
 // rebuildItems derives every item again from its stored entries, so that a
 // change to speakers, events or rules in the config shows without a refetch.
+//
+// Items are rebuilt only when the merge settings (or talkstream's version)
+// differ from those the store's items were derived with: fetch already
+// derives every item it touches, and rebuilding everything was a sixth of
+// a full cycle's CPU (BENCHMARKS.md).
 func (a *app) rebuildItems(ctx context.Context) error {
 	return a.store.Update(ctx, func(tx *store.Tx) error {
+		prev, err := tx.Meta(metaMergeFP)
+		if err != nil || prev == a.mergeFP {
+			return err
+		}
 		ids, err := tx.ItemIDs()
 		if err != nil {
 			return err
 		}
 		// One batch: moderation (hide:, split:) and tagging changes in the
 		// config show on this build, without a refetch.
-		return a.merger.Rebuild(tx, ids...)
+		if err := a.merger.Rebuild(tx, ids...); err != nil {
+			return err
+		}
+		return tx.SetMeta(metaMergeFP, a.mergeFP)
 	})
 }
 
