@@ -590,3 +590,31 @@ func TestIntegrityCheck(t *testing.T) {
 		t.Errorf("IntegrityCheck on a new database: %v", err)
 	}
 }
+
+func TestMetaAndHasItems(t *testing.T) {
+	s, _ := openTemp(t)
+	update(t, s, func(tx *Tx) error {
+		if v, err := tx.Meta("merge_fingerprint"); err != nil || v != "" {
+			t.Errorf("Meta on a new store = %q, %v; want \"\"", v, err)
+		}
+		if has, err := tx.HasItems(); err != nil || has {
+			t.Errorf("HasItems on a new store = %v, %v", has, err)
+		}
+		if err := tx.SetMeta("merge_fingerprint", "a"); err != nil {
+			return err
+		}
+		if err := tx.SetMeta("merge_fingerprint", "b"); err != nil {
+			return err
+		}
+		return tx.PutItem(&talkstream.Item{ID: "i1", Title: "T"}, nil)
+	})
+	update(t, s, func(tx *Tx) error {
+		if v, err := tx.Meta("merge_fingerprint"); err != nil || v != "b" {
+			t.Errorf("Meta = %q, %v; want the last value, b", v, err)
+		}
+		if has, err := tx.HasItems(); err != nil || !has {
+			t.Errorf("HasItems with one item = %v, %v", has, err)
+		}
+		return nil
+	})
+}

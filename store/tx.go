@@ -220,3 +220,12 @@ func (t *Tx) SetMeta(key, value string) error {
 	}
 	return nil
 }
+
+// HasItems says whether the store holds any item, without reading them.
+func (t *Tx) HasItems() (bool, error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM items)`).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: items: %w", err)
+	}
+	return n != 0, nil
+}

@@ -78,7 +78,7 @@ func openApp(ctx context.Context, path string) (*app, error) {
 		if err != nil || prev != "" {
 			return err
 		}
-		if ids, err := tx.ItemIDs(); err != nil || len(ids) > 0 {
+		if has, err := tx.HasItems(); err != nil || has {
 			return err
 		}
 		return tx.SetMeta(metaMergeFP, a.mergeFP)
