@@ -30,6 +30,10 @@ const (
 	// DefaultCacheMaxAge is the Cache-Control max-age of every served output.
 	DefaultCacheMaxAge = 5 * time.Minute
 
+	// DefaultCacheSize bounds the memory of assembled outputs that serve
+	// keeps (cache_size:).
+	DefaultCacheSize = 64 << 20
+
 	// MinRetention is the shortest retention: shorter ones are typos
 	// (730 meaning days, not hours). There is no default: a planet keeps
 	// its history.
@@ -61,6 +65,7 @@ type Config struct {
 	Refresh     time.Duration
 	Limit       int           // items per feed
 	CacheMaxAge time.Duration // Cache-Control max-age of the served outputs; 0 means revalidate every time
+	CacheSize   int64         // bytes of assembled outputs serve keeps in memory
 	Retention   time.Duration // items whose every entry is older are deleted; 0 keeps everything
 	Fetch       Fetch         // the fetch: block, defaults filled in
 	Merge       Merge         // the merge: block, defaults filled in (merge.go)
@@ -116,6 +121,7 @@ type rawConfig struct {
 	Refresh     string       `yaml:"refresh"`
 	Limit       int          `yaml:"limit"`
 	CacheMaxAge string       `yaml:"cache_max_age"`
+	CacheSize   string       `yaml:"cache_size"`
 	Retention   string       `yaml:"retention"`
 	Fetch       *rawFetch    `yaml:"fetch"`
 	Merge       *rawMerge    `yaml:"merge"`
@@ -360,6 +366,18 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 			v.add(line, "", "cache_max_age %s must be between 0s and 365d", raw.CacheMaxAge)
 		default:
 			cfg.CacheMaxAge = d
+		}
+	}
+	cfg.CacheSize = DefaultCacheSize
+	if raw.CacheSize != "" {
+		line := lineOf(root, "cache_size")
+		switch n, err := ParseSize(raw.CacheSize); {
+		case err != nil:
+			v.add(line, "", "cache_size: %v", err)
+		case n < 1<<20 || n > 64<<30:
+			v.add(line, "", "cache_size %s must be between 1MiB and 64GiB", raw.CacheSize)
+		default:
+			cfg.CacheSize = n
 		}
 	}
 	if raw.Retention != "" {

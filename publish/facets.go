@@ -1,29 +1,27 @@
 package publish
 
 import (
-	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
-	"slices"
 	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/publish/index"
 )
 
 // A facet is one value of one dimension of the stream (a tag, a speaker, a
-// kind or an event) with every item that has it. Each facet is a stream of
-// its own under /DIR/SLUG/, with the same outputs as the main stream.
+// kind or an event). Each facet is a stream of its own under /DIR/SLUG/, with
+// the same outputs as the main stream.
 type facet struct {
 	dir   string // "tags", "speakers", "kinds" or "events"
+	key   string // the value as items have it: a tag, a speaker's id or name, a kind, an event id
 	slug  string // the path segment: [a-z0-9-]+
 	label string // what people read: "xen", "Anil Madhavapeddy", "Talks", "FOSDEM 2014"
 	url   string // a speaker's home page; "" for the rest
-	items []*itemView
 }
 
 // The facet dimensions, as path segments.
@@ -37,24 +35,10 @@ const (
 // prefix is the facet's path, e.g. "/tags/xen/".
 func (f *facet) prefix() string { return "/" + f.dir + "/" + f.slug + "/" }
 
-// latest is the publication date of the facet's newest item.
-func (f *facet) latest() time.Time {
-	if len(f.items) == 0 {
-		return time.Time{}
-	}
-	return f.items[0].published
-}
-
 // speakerRef is one speaker of an item: how to show them and their facet.
 type speakerRef struct {
 	person
 	facet *facet
-}
-
-// facets holds every facet of one Render, by dimension, in the order the
-// page lists them.
-type facets struct {
-	kinds, tags, speakers, events []*facet
 }
 
 // kindLabels are the plural names of the item kinds, as the page's filters
@@ -83,38 +67,57 @@ func kindLabel(k string) string {
 	return strings.ToUpper(k[:1]) + k[1:]
 }
 
-// slugger hands out path segments for one dimension. The same label always
-// gets the same slug within a Render; labels are offered in a fixed order so
-// that two labels with the same slug ("C++" and "C") are told apart the same
-// way every time.
-type slugger struct {
-	byKey map[string]*facet
-	taken map[string]bool
+// facetSet hands out path segments. A key keeps the slug it was first
+// given (the store keeps them, see index.Slug), so that a facet's address
+// never changes; a new key whose slug is taken ("C" after "C++") gets the
+// next free "-2", "-3". Within one batch, new keys are claimed in sorted
+// order, so that the same items always give the same slugs.
+type facetSet struct {
+	byKey map[[2]string]*facet // [dir, key]
+	taken map[[2]string]*facet // [dir, slug]
+	fresh []index.Slug         // claimed since the last takeFresh
 }
 
-func newSlugger() *slugger {
-	return &slugger{byKey: map[string]*facet{}, taken: map[string]bool{}}
+func newFacetSet(stored []index.Slug) *facetSet {
+	fs := &facetSet{byKey: map[[2]string]*facet{}, taken: map[[2]string]*facet{}}
+	for _, s := range stored {
+		f := &facet{dir: s.Dir, key: s.Key, slug: s.Slug}
+		fs.byKey[[2]string{s.Dir, s.Key}] = f
+		fs.taken[[2]string{s.Dir, s.Slug}] = f
+	}
+	return fs
 }
 
-// claim returns the facet for key, making it with a free slug derived from
-// want when it is new.
-func (s *slugger) claim(dir, key, want, label, url string) *facet {
-	if f, ok := s.byKey[key]; ok {
+// get returns the facet of a key claimed before, or nil.
+func (fs *facetSet) get(dir, key string) *facet { return fs.byKey[[2]string{dir, key}] }
+
+// claim returns the facet for key, giving it a free slug derived from key
+// when it is new.
+func (fs *facetSet) claim(dir, key string) *facet {
+	if f := fs.get(dir, key); f != nil {
 		return f
 	}
-	base := slugify(want)
+	base := slugify(key)
 	if base == "" {
 		sum := sha256.Sum256([]byte(key))
 		base = "x-" + hex.EncodeToString(sum[:4])
 	}
 	slug := base
-	for n := 2; s.taken[slug]; n++ {
+	for n := 2; fs.taken[[2]string{dir, slug}] != nil; n++ {
 		slug = base + "-" + strconv.Itoa(n)
 	}
-	s.taken[slug] = true
-	f := &facet{dir: dir, slug: slug, label: label, url: url}
-	s.byKey[key] = f
+	f := &facet{dir: dir, key: key, slug: slug}
+	fs.taken[[2]string{dir, slug}] = f
+	fs.byKey[[2]string{dir, key}] = f
+	fs.fresh = append(fs.fresh, index.Slug{Dir: dir, Key: key, Slug: slug})
 	return f
+}
+
+// takeFresh returns the slugs claimed since the last call, to store.
+func (fs *facetSet) takeFresh() []index.Slug {
+	out := fs.fresh
+	fs.fresh = nil
+	return out
 }
 
 // slugify turns a label into a path segment: letters folded to ASCII where
@@ -145,177 +148,5 @@ func slugify(s string) string {
 	return strings.Trim(b.String(), "-")
 }
 
-// buildFacets assigns every item its facets and returns them by dimension.
-// items are newest first, and so are each facet's items.
-func (r *renderer) buildFacets(items []*itemView) facets {
-	var fs facets
-
-	// Slugs are claimed in a fixed order (configured speakers first, then
-	// sorted labels) so that they do not depend on item order.
-	kinds, tags, speakers, events := newSlugger(), newSlugger(), newSlugger(), newSlugger()
-	for _, sp := range r.opts.Speakers {
-		if p, ok := r.speaker(sp.ID); ok {
-			speakers.claim(dirSpeakers, sp.ID, sp.ID, p.Name, p.URL)
-		}
-	}
-	var tagKeys, nameKeys, eventKeys []string
-	for _, v := range items {
-		tagKeys = append(tagKeys, v.tags...)
-		for _, s := range v.item.Speakers {
-			if _, ok := r.speakers[s]; !ok {
-				nameKeys = append(nameKeys, cleanText(s))
-			}
-		}
-		if e := cleanText(v.item.Event); e != "" {
-			eventKeys = append(eventKeys, e)
-		}
-	}
-	for _, keys := range [][]string{tagKeys, nameKeys, eventKeys} {
-		slices.Sort(keys)
-	}
-	for _, k := range slices.Compact(tagKeys) {
-		tags.claim(dirTags, k, k, k, "")
-	}
-	for _, k := range slices.Compact(nameKeys) {
-		if k != "" {
-			speakers.claim(dirSpeakers, k, k, k, "")
-		}
-	}
-	for _, k := range slices.Compact(eventKeys) {
-		events.claim(dirEvents, k, k, r.eventName(k), "")
-	}
-
-	add := func(list *[]*facet, f *facet, v *itemView) {
-		if len(f.items) == 0 {
-			*list = append(*list, f)
-		}
-		if n := len(f.items); n == 0 || f.items[n-1] != v {
-			f.items = append(f.items, v)
-		}
-	}
-	for _, v := range items {
-		k := itemKind(v.item)
-		v.kindFacet = kinds.claim(dirKinds, k, k, kindLabel(k), "")
-		add(&fs.kinds, v.kindFacet, v)
-		for _, t := range v.tags {
-			f := tags.byKey[t]
-			v.tagFacets = append(v.tagFacets, f)
-			add(&fs.tags, f, v)
-		}
-		for _, s := range v.item.Speakers {
-			p, ok := r.speaker(s)
-			if !ok {
-				continue
-			}
-			key := s
-			if _, configured := r.speakers[s]; !configured {
-				key = cleanText(s)
-			}
-			f := speakers.byKey[key]
-			if slices.ContainsFunc(v.speakers, func(x speakerRef) bool { return x.facet == f }) {
-				continue
-			}
-			v.speakers = append(v.speakers, speakerRef{person: p, facet: f})
-			add(&fs.speakers, f, v)
-		}
-		if e := cleanText(v.item.Event); e != "" {
-			v.eventFacet = events.byKey[e]
-			add(&fs.events, v.eventFacet, v)
-		}
-	}
-
-	kindOrder := func(f *facet) int {
-		if i := slices.Index(talkstream.Kinds, talkstream.Kind(f.slug)); i >= 0 {
-			return i
-		}
-		return len(talkstream.Kinds)
-	}
-	slices.SortStableFunc(fs.kinds, func(a, b *facet) int {
-		return cmp.Or(cmp.Compare(kindOrder(a), kindOrder(b)), strings.Compare(a.slug, b.slug))
-	})
-	byCount := func(a, b *facet) int {
-		return cmp.Or(cmp.Compare(len(b.items), len(a.items)), strings.Compare(strings.ToLower(a.label), strings.ToLower(b.label)), strings.Compare(a.slug, b.slug))
-	}
-	slices.SortStableFunc(fs.tags, byCount)
-	slices.SortStableFunc(fs.speakers, byCount)
-	slices.SortStableFunc(fs.events, func(a, b *facet) int {
-		return cmp.Or(b.latest().Compare(a.latest()), strings.Compare(a.slug, b.slug))
-	})
-	return fs
-}
-
-// stream is one set of outputs: the items to show, newest first, under a
-// path prefix. The main stream is "/"; a facet such as "/tags/xen/" gets the
-// same outputs under its own prefix.
-type stream struct {
-	prefix      string // begins and ends with "/"
-	facet       *facet // nil for the main stream
-	title       string
-	description string
-	items       []*itemView
-}
-
-// feedIDPath is the part of the Atom feed id after "feed": "" for the main
-// stream, "/tags/xen" for the facet at "/tags/xen/".
-func (st *stream) feedIDPath() string { return strings.TrimSuffix(st.prefix, "/") }
-
-// pages splits the stream into pages of at most limit items; there is
-// always at least one, empty when the stream is.
-func (st *stream) pages(limit int) []*page {
-	n := max(1, (len(st.items)+limit-1)/limit)
-	out := make([]*page, n)
-	for i := range out {
-		lo, hi := i*limit, min(len(st.items), (i+1)*limit)
-		out[i] = &page{st: st, n: i + 1, total: n, items: st.items[lo:hi]}
-	}
-	return out
-}
-
-// page is one page of a stream: the first is the stream's prefix, the
-// others are PREFIX/page/N/.
-type page struct {
-	st       *stream
-	n, total int // 1-based
-	items    []*itemView
-}
-
-func pagePrefix(st *stream, n int) string {
-	if n <= 1 {
-		return st.prefix
-	}
-	return st.prefix + "page/" + strconv.Itoa(n) + "/"
-}
-
-func (p *page) prefix() string { return pagePrefix(p.st, p.n) }
-
-// facetStream describes a facet as a stream.
-func (r *renderer) facetStream(f *facet) *stream {
-	site := r.opts.Title
-	st := &stream{prefix: f.prefix(), facet: f, items: f.items}
-	switch f.dir {
-	case dirTags:
-		st.title = "Tagged " + f.label + " — " + site
-		st.description = "Items tagged " + f.label + " in " + site + "."
-	case dirSpeakers:
-		st.title = f.label + " — " + site
-		st.description = "Talks and posts by " + f.label + " in " + site + "."
-	case dirKinds:
-		st.title = f.label + " — " + site
-		st.description = "Every " + strings.ToLower(kindSingular(f.slug)) + " in " + site + "."
-	case dirEvents:
-		st.title = f.label + " — " + site
-		st.description = "Talks and posts from " + f.label + " in " + site + "."
-	}
-	return st
-}
-
-// kindSingular is the singular noun for a kind, for sentences.
-func kindSingular(k string) string {
-	switch talkstream.Kind(k) {
-	case talkstream.KindNews:
-		return "news item"
-	case talkstream.KindSlides:
-		return "slide deck"
-	}
-	return k
-}
+// bySlug returns the facet with a slug, or nil.
+func (fs *facetSet) bySlug(dir, slug string) *facet { return fs.taken[[2]string{dir, slug}] }

@@ -34,7 +34,7 @@ func TestSlugify(t *testing.T) {
 }
 
 // feedTitles reads the item titles of an Atom feed.
-func feedTitles(t *testing.T, s *Site, path string) []string {
+func feedTitles(t *testing.T, s *testSite, path string) []string {
 	t.Helper()
 	var f struct {
 		Titles []string `xml:"entry>title"`
@@ -132,7 +132,7 @@ func TestFacetSlugsCollide(t *testing.T) {
 		{ID: "b", Title: "b", Link: "https://example.org/b", Published: date(2024, 1, 2), Tags: []string{"c"}, Speakers: []string{"anil"}},
 	}
 	opts := Options{Title: "T", BaseURL: "https://example.org/", Speakers: []Speaker{{ID: "anil", Name: "Anil Madhavapeddy"}}}
-	s, err := Render(opts, items, nil, now)
+	s, err := renderSite(t, opts, items, nil, now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -161,7 +161,7 @@ func TestPaging(t *testing.T) {
 			Link: fmt.Sprintf("https://example.org/%d", i), Published: date(2020+i, 1, 1), Tags: []string{"t"},
 		})
 	}
-	s, err := Render(Options{Title: "T", BaseURL: "https://example.org/", Limit: 3}, items, nil, now)
+	s, err := renderSite(t, Options{Title: "T", BaseURL: "https://example.org/", Limit: 3}, items, nil, now)
 	if err != nil {
 		t.Fatal(err)
 	}

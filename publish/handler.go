@@ -1,11 +1,11 @@
 package publish
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -27,56 +27,13 @@ const (
 	immutable = "public, max-age=31536000, immutable"
 )
 
-// Handler serves the current Site from memory. It is safe for concurrent use.
-type Handler struct {
-	mu  sync.Mutex // serialises Swap
-	cur atomic.Pointer[served]
-}
-
-// served is a Site with the Last-Modified time of each output. An output whose
-// bytes did not change across a Swap keeps its time, so If-Modified-Since
-// keeps answering 304 for it.
-type served struct {
-	site    *Site
-	modTime map[string]time.Time
-}
-
-// NewHandler returns a Handler serving s; s may be nil, in which case every
-// request gets 503 until the first Swap.
-func NewHandler(s *Site) *Handler {
-	h := &Handler{}
-	h.Swap(s)
-	return h
-}
-
-// Swap makes s the Site that requests see, atomically: a request is served
-// entirely from the old Site or entirely from the new one.
-func (h *Handler) Swap(s *Site) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	if s == nil {
-		h.cur.Store(nil)
-		return
-	}
-	old := h.cur.Load()
-	next := &served{site: s, modTime: make(map[string]time.Time, len(s.outputs))}
-	for p, o := range s.outputs {
-		next.modTime[p] = o.modTime
-		if old == nil {
-			continue
-		}
-		if prev, ok := old.site.outputs[p]; ok && prev.etag == o.etag {
-			next.modTime[p] = old.modTime[p]
-		}
-	}
-	h.cur.Store(next)
-}
-
-// ServeHTTP serves GET and HEAD for the Site's paths ("/index.html" is "/",
+// ServeHTTP serves GET and HEAD for every output ("/index.html" is "/",
 // "/tags/xen/index.html" is "/tags/xen/"), with validators, conditional
-// requests and pre-compressed gzip. A folder asked for without its final
-// slash ("/tags/xen") is redirected to it.
-func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+// requests and gzip. A conditional request is answered from the versions
+// alone: a 304 assembles and reads nothing. A folder asked for without its
+// final slash ("/tags/xen") is redirected to it. It is safe for concurrent
+// use, and serves 503 until the first Sync.
+func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
 	hdr.Set("X-Content-Type-Options", "nosniff")
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -84,22 +41,22 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
-	cur := h.cur.Load()
-	if cur == nil {
+	s := p.cur.Load()
+	if s == nil {
 		hdr.Set("Retry-After", "10")
-		http.Error(w, "the site has not been rendered yet", http.StatusServiceUnavailable)
+		http.Error(w, "the site has not been published yet", http.StatusServiceUnavailable)
 		return
 	}
-	p := r.URL.Path
-	if p == "/index.html" {
-		p = "/"
-	} else if strings.HasSuffix(p, "/index.html") {
-		p = strings.TrimSuffix(p, "index.html")
+	path := r.URL.Path
+	if path == "/index.html" {
+		path = "/"
+	} else if strings.HasSuffix(path, "/index.html") {
+		path = strings.TrimSuffix(path, "index.html")
 	}
-	o, ok := cur.site.outputs[p]
+	o, ok := p.lookup(s, path)
 	if !ok {
-		if _, dir := cur.site.outputs[p+"/"]; dir && !strings.HasSuffix(p, "/") {
-			target := p + "/"
+		if _, dir := p.lookup(s, path+"/"); dir && !strings.HasSuffix(path, "/") {
+			target := path + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
 			}
@@ -110,43 +67,76 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	body, etag := o.body, o.etag
-	gz := acceptsGzip(r.Header.Get("Accept-Encoding")) && len(o.gz) < len(o.body)
+	etag := p.etag(s, o)
+	gz := acceptsGzip(r.Header.Get("Accept-Encoding")) && (o.fixed == nil || len(o.fixed.gz) < len(o.fixed.body))
+	tag := etag
 	if gz {
-		body, etag = o.gz, o.gzTag
+		tag = etag[:len(etag)-1] + `-gz"` // another representation, so another strong ETag
 	}
-	mod := cur.modTime[p]
-
+	mod := p.modTime(s, o)
 	hdr.Set("Vary", "Accept-Encoding")
-	hdr.Set("ETag", etag)
+	hdr.Set("ETag", tag)
 	hdr.Set("Last-Modified", mod.UTC().Format(http.TimeFormat))
-	if o.kind == kindAsset && r.URL.Query().Get("v") == o.version[:assetVersionLen] {
+	kind := o.kind()
+	if kind == kindAsset && r.URL.Query().Get("v") == o.fixed.version[:assetVersionLen] {
 		hdr.Set("Cache-Control", immutable)
 	} else {
-		hdr.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(cur.site.maxAge/time.Second)))
+		hdr.Set("Cache-Control", p.cacheControl)
 	}
-	if o.kind == kindFeed {
+	if kind == kindFeed {
 		hdr.Set("Access-Control-Allow-Origin", "*")
 	}
-	if o.kind == kindPage {
+	if kind == kindPage {
 		hdr.Set("Content-Security-Policy", pageCSP)
 		hdr.Set("Referrer-Policy", referrerPolicy)
 		hdr.Set("X-Frame-Options", "DENY")
 	}
-
-	if notModified(r, etag, mod) {
+	if notModified(r, tag, mod) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
-	hdr.Set("Content-Type", o.contentType)
+
+	e, err := p.output(r.Context(), s, o, etag)
+	if err != nil {
+		hdr.Del("ETag")
+		hdr.Del("Last-Modified")
+		if errors.Is(err, errNoPage) {
+			http.NotFound(w, r)
+			return
+		}
+		http.Error(w, "could not assemble "+path, http.StatusInternalServerError)
+		return
+	}
+	body := e.body
 	if gz {
+		body = e.gzipped(p.cache)
 		hdr.Set("Content-Encoding", "gzip")
 	}
+	hdr.Set("Content-Type", o.contentType())
 	hdr.Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
+}
+
+// output returns an output from the cache, assembling it on a miss.
+func (p *Publisher) output(ctx context.Context, s *snapshot, o outputRef, etag string) (*cached, error) {
+	path := o.path()
+	if e := p.cache.get(path, etag); e != nil {
+		return e, nil
+	}
+	body, err := p.assemble(ctx, s, o)
+	if err != nil {
+		return nil, err
+	}
+	e := &cached{path: path, etag: etag, body: body}
+	if o.fixed != nil {
+		e.gzOnce.Do(func() { e.gz = o.fixed.gz })
+		return e, nil // always in memory: not cached twice
+	}
+	p.cache.put(e)
+	return e, nil
 }
 
 // notModified evaluates If-None-Match, or If-Modified-Since when there is no

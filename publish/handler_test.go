@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -40,7 +41,7 @@ func serve(h http.Handler, method, path string, hdr map[string]string) *httptest
 
 func TestHandler(t *testing.T) {
 	s := renderFixture(t)
-	h := NewHandler(s)
+	h := s.pub
 	rss, html := s.outputs["/rss.xml"], s.outputs["/"]
 	lastMod := now.Format(http.TimeFormat)
 
@@ -84,7 +85,7 @@ func TestHandler(t *testing.T) {
 		{name: "query ignored", method: "GET", path: "/rss.xml?utm=x", status: 200, wantBody: rss.body},
 		{
 			name: "gzip", method: "GET", path: "/rss.xml", hdr: map[string]string{"Accept-Encoding": "br, gzip;q=0.8"}, status: 200,
-			wantHdr:  map[string]string{"Content-Encoding": "gzip", "ETag": rss.gzTag, "Vary": "Accept-Encoding", "Content-Type": "application/rss+xml; charset=utf-8"},
+			wantHdr:  map[string]string{"Content-Encoding": "gzip", "ETag": gzTag(rss.etag), "Vary": "Accept-Encoding", "Content-Type": "application/rss+xml; charset=utf-8"},
 			wantBody: rss.body, gzipBody: true,
 		},
 		{name: "gzip refused", method: "GET", path: "/rss.xml", hdr: map[string]string{"Accept-Encoding": "gzip;q=0, *"}, status: 200,
@@ -94,9 +95,9 @@ func TestHandler(t *testing.T) {
 		{name: "if-none-match", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-None-Match": rss.etag}, status: 304,
 			wantHdr: map[string]string{"ETag": rss.etag, "Content-Type": "", "Vary": "Accept-Encoding"}, emptyBody: true},
 		{name: "if-none-match list and weak", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-None-Match": `"x", W/` + rss.etag}, status: 304, emptyBody: true},
-		{name: "if-none-match gzip", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-None-Match": rss.gzTag, "Accept-Encoding": "gzip"}, status: 304,
-			wantHdr: map[string]string{"ETag": rss.gzTag}, emptyBody: true},
-		{name: "if-none-match other encoding", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-None-Match": rss.gzTag}, status: 200, wantBody: rss.body},
+		{name: "if-none-match gzip", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-None-Match": gzTag(rss.etag), "Accept-Encoding": "gzip"}, status: 304,
+			wantHdr: map[string]string{"ETag": gzTag(rss.etag)}, emptyBody: true},
+		{name: "if-none-match other encoding", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-None-Match": gzTag(rss.etag)}, status: 200, wantBody: rss.body},
 		{name: "if-none-match star", method: "GET", path: "/", hdr: map[string]string{"If-None-Match": "*"}, status: 304, emptyBody: true},
 		{name: "if-none-match stale", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-None-Match": `"stale"`}, status: 200, wantBody: rss.body},
 		{name: "if-modified-since same", method: "GET", path: "/rss.xml", hdr: map[string]string{"If-Modified-Since": lastMod}, status: 304, emptyBody: true},
@@ -108,7 +109,7 @@ func TestHandler(t *testing.T) {
 		{name: "head", method: "HEAD", path: "/atom.xml", status: 200, emptyBody: true,
 			wantHdr: map[string]string{"Content-Type": "application/atom+xml; charset=utf-8", "ETag": s.outputs["/atom.xml"].etag}},
 		{name: "head gzip", method: "HEAD", path: "/", hdr: map[string]string{"Accept-Encoding": "gzip"}, status: 200, emptyBody: true,
-			wantHdr: map[string]string{"Content-Encoding": "gzip", "Content-Length": strconv.Itoa(len(html.gz))}},
+			wantHdr: map[string]string{"Content-Encoding": "gzip", "Content-Length": strconv.Itoa(len(gzipBytes(html.body)))}},
 		{name: "post", method: "POST", path: "/rss.xml", status: 405, wantHdr: map[string]string{"Allow": "GET, HEAD"}},
 		{name: "delete", method: "DELETE", path: "/", status: 405, wantHdr: map[string]string{"Allow": "GET, HEAD"}},
 		{name: "unknown", method: "GET", path: "/nope.xml", status: 404},
@@ -144,80 +145,114 @@ func TestHandler(t *testing.T) {
 	}
 }
 
-func TestHandlerSwap(t *testing.T) {
-	a := renderFixture(t)
-	h := NewHandler(a)
+// gzTag is the ETag of an output's gzip form.
+func gzTag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"` }
 
-	// Re-rendered an hour later without changes: the feeds' bytes are the
-	// same, so their Last-Modified must not move.
-	b, err := Render(fixtureOptions(), fixtureItems(), fixtureSources(), now.Add(time.Hour))
-	if err != nil {
+// TestHandlerResync publishes again over the same store: an unchanged
+// stream keeps its ETag and Last-Modified whenever it is published again,
+// and a changed one gets new ones.
+func TestHandlerResync(t *testing.T) {
+	ctx := context.Background()
+	a := renderFixture(t)
+	h := a.pub
+	if _, err := a.pub.Sync(ctx, fixtureSources(), now.Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	h.Swap(b)
-	if got := serve(h, "GET", "/rss.xml", nil).Header().Get("Last-Modified"); got != now.Format(http.TimeFormat) {
+	w := serve(h, "GET", "/rss.xml", nil)
+	if got := w.Header().Get("Last-Modified"); got != now.Format(http.TimeFormat) {
 		t.Errorf("unchanged rss Last-Modified = %s, want %s", got, now.Format(http.TimeFormat))
 	}
+	if got := w.Header().Get("ETag"); got != a.outputs["/rss.xml"].etag {
+		t.Errorf("unchanged rss ETag = %s, want %s", got, a.outputs["/rss.xml"].etag)
+	}
 
-	// A new item changes the feeds.
+	// A changed item changes the feeds it is in, and only those.
 	items := fixtureItems()
 	items[0].Title = "Unikernels: Library Operating Systems for the Cloud (updated)"
-	c, err := Render(fixtureOptions(), items, fixtureSources(), now.Add(2*time.Hour))
+	if err := putItems(ctx, a.store, items[:1]); err != nil {
+		t.Fatal(err)
+	}
+	st, err := a.pub.Sync(ctx, fixtureSources(), now.Add(2*time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.Swap(c)
-	w := serve(h, "GET", "/rss.xml", map[string]string{"If-None-Match": a.outputs["/rss.xml"].etag})
-	if w.Code != 200 || w.Header().Get("ETag") != c.outputs["/rss.xml"].etag {
-		t.Errorf("after Swap: %d %s", w.Code, w.Header().Get("ETag"))
+	if st.Rendered != 1 || st.Changed != 1 {
+		t.Errorf("Sync after one change: %+v, want one item rendered", st)
+	}
+	c, err := assembleAll(a.pub, a.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w = serve(h, "GET", "/rss.xml", map[string]string{"If-None-Match": a.outputs["/rss.xml"].etag})
+	if w.Code != 200 || w.Header().Get("ETag") != c.outputs["/rss.xml"].etag || w.Header().Get("ETag") == a.outputs["/rss.xml"].etag {
+		t.Errorf("after the change: %d %s", w.Code, w.Header().Get("ETag"))
 	}
 	if got := w.Header().Get("Last-Modified"); got != now.Add(2*time.Hour).Format(http.TimeFormat) {
 		t.Errorf("changed rss Last-Modified = %s", got)
 	}
-
-	h.Swap(nil)
-	if w := serve(h, "GET", "/", nil); w.Code != http.StatusServiceUnavailable {
-		t.Errorf("nil site: %d", w.Code)
+	for p, o := range c.outputs {
+		changed := !bytes.Equal(o.body, a.outputs[p].body)
+		if o.kind == kindFeed && changed != (o.etag != a.outputs[p].etag) {
+			t.Errorf("%s: bytes changed %v but ETag %s → %s", p, changed, a.outputs[p].etag, o.etag)
+		}
 	}
-	if w := serve(NewHandler(nil), "GET", "/", nil); w.Code != http.StatusServiceUnavailable {
-		t.Errorf("NewHandler(nil): %d", w.Code)
+
+	unsynced, err := New(fixtureOptions(), a.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := serve(unsynced, "GET", "/", nil); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("before the first Sync: %d", w.Code)
 	}
 }
 
-// TestHandlerConcurrent exercises Swap against readers under -race.
+// TestHandlerConcurrent publishes while readers read, under -race.
 func TestHandlerConcurrent(t *testing.T) {
 	a := renderFixture(t)
-	h := NewHandler(a)
+	h := a.pub
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		for range 50 {
-			h.Swap(a)
+		items := fixtureItems()
+		for i := range 20 {
+			items[0].Title = fmt.Sprintf("Unikernels, take %d", i)
+			if err := putItems(context.Background(), a.store, items[:1]); err != nil {
+				t.Error(err)
+				return
+			}
+			if _, err := a.pub.Sync(context.Background(), fixtureSources(), now.Add(time.Duration(i)*time.Minute)); err != nil {
+				t.Error(err)
+				return
+			}
 		}
 	}()
 	for range 50 {
-		if w := serve(h, "GET", "/feed.json", map[string]string{"Accept-Encoding": "gzip"}); w.Code != 200 {
-			t.Fatalf("status %d", w.Code)
+		for _, p := range []string{"/feed.json", "/", "/kinds/paper/atom.xml"} {
+			if w := serve(h, "GET", p, map[string]string{"Accept-Encoding": "gzip"}); w.Code != 200 {
+				t.Fatalf("%s: status %d", p, w.Code)
+			}
 		}
 	}
 	<-done
 }
 
-func BenchmarkRender(b *testing.B) {
+// BenchmarkPublish renders the fixture's items into a new store and
+// assembles every output once.
+func BenchmarkPublish(b *testing.B) {
 	opts, items, sources := fixtureOptions(), fixtureItems(), fixtureSources()
 	for b.Loop() {
-		if _, err := Render(opts, items, sources, now); err != nil {
+		if _, err := renderSite(b, opts, items, sources, now); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkServeGzip(b *testing.B) {
-	s, err := Render(fixtureOptions(), fixtureItems(), fixtureSources(), now)
+	s, err := renderSite(b, fixtureOptions(), fixtureItems(), fixtureSources(), now)
 	if err != nil {
 		b.Fatal(err)
 	}
-	h := NewHandler(s)
+	h := s.pub
 	r := httptest.NewRequest("GET", "/feed.json", nil)
 	r.Header.Set("Accept-Encoding", "gzip, deflate, br")
 	b.ReportAllocs()
@@ -231,7 +266,7 @@ func BenchmarkServeGzip(b *testing.B) {
 // to If-None-Match (plain and gzip) and to If-Modified-Since, and HEAD.
 func TestHandlerEveryPath(t *testing.T) {
 	s := renderFixture(t)
-	h := NewHandler(s)
+	h := s.pub
 	types := map[int]string{kindPage: "text/html; charset=utf-8"}
 	for _, p := range s.Paths() {
 		t.Run(p, func(t *testing.T) {
@@ -281,7 +316,7 @@ func TestHandlerEveryPath(t *testing.T) {
 
 func TestHandlerFolders(t *testing.T) {
 	s := renderFixture(t)
-	h := NewHandler(s)
+	h := s.pub
 	for _, tc := range []struct {
 		path     string
 		status   int
@@ -310,7 +345,7 @@ func TestHandlerFolders(t *testing.T) {
 // caching when asked for with the version the pages name.
 func TestHandlerAssets(t *testing.T) {
 	s := renderFixture(t)
-	h := NewHandler(s)
+	h := s.pub
 	page := string(s.outputs["/"].body)
 	for _, tc := range []struct{ name, ctype string }{
 		{"style.css", "text/css; charset=utf-8"}, {"app.js", "text/javascript; charset=utf-8"}, {"favicon.svg", "image/svg+xml"},
@@ -344,11 +379,11 @@ func TestHandlerMaxAge(t *testing.T) {
 	} {
 		opts := fixtureOptions()
 		opts.MaxAge = tc.maxAge
-		s, err := Render(opts, fixtureItems(), fixtureSources(), now)
+		s, err := renderSite(t, opts, fixtureItems(), fixtureSources(), now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := serve(NewHandler(s), "GET", "/atom.xml", nil).Header().Get("Cache-Control"); got != tc.want {
+		if got := serve(s.pub, "GET", "/atom.xml", nil).Header().Get("Cache-Control"); got != tc.want {
 			t.Errorf("MaxAge %v: Cache-Control %q, want %q", tc.maxAge, got, tc.want)
 		}
 	}
@@ -374,20 +409,20 @@ func largeStream() ([]talkstream.Item, Options) {
 	return items, opts
 }
 
-func BenchmarkRenderLarge(b *testing.B) {
+func BenchmarkPublishLarge(b *testing.B) {
 	items, opts := largeStream()
 	sources := fixtureSources()
-	var s *Site
+	var s *testSite
 	for b.Loop() {
 		var err error
-		if s, err = Render(opts, items, sources, now); err != nil {
+		if s, err = renderSite(b, opts, items, sources, now); err != nil {
 			b.Fatal(err)
 		}
 	}
 	var n, gz int
 	for _, o := range s.outputs {
 		n += len(o.body)
-		gz += len(o.gz)
+		gz += len(gzipBytes(o.body))
 	}
 	b.ReportMetric(float64(len(s.outputs)), "outputs")
 	b.ReportMetric(float64(n)/1e6, "MB")

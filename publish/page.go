@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -9,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/talkstream/talkstream"
 )
 
 //go:embed templates/*.html
@@ -52,11 +55,13 @@ type pageView struct {
 // sidebarView is what the "sidebar" template shows: the same on every page
 // at the same depth, but for which facet is current (see markCurrent).
 type sidebarView struct {
-	Speakers navList
-	Events   navList
-	Tags     navList
-	Sources  []sourceView
-	Healthy  int
+	Speakers    navList
+	Events      navList
+	Tags        navList
+	Sources     []sourceView // on the main page only; the others link to it
+	Healthy     int
+	SourceTotal int
+	SourcesHref string
 }
 
 // feedLinks are absolute (for autodiscovery) and relative (for the visible
@@ -140,18 +145,11 @@ type sourceView struct {
 	Kind       string
 	Site       string
 	Feed       string
-	Items      int
+	Entries    int    // in the source's last fetch
 	State      string // ok, error, pending, gone, curated: a CSS class
 	StateLabel string
 	Fetched    time.Time
 	Error      string
-}
-
-// cardKey names a rendered card: the same item renders the same at the same
-// depth below the site root, whatever the page.
-type cardKey struct {
-	item *itemView
-	root string
 }
 
 // rootRel is the relative path from a page at prefix to the site root:
@@ -175,38 +173,42 @@ const (
 	topTags     = 30
 )
 
-// renderHTML renders one page of a stream: cards grouped by year and month,
-// newest first; filters for kinds, speakers, events and tags; and the
-// sources with their health.
-func (r *renderer) renderHTML(pg *page) ([]byte, error) {
+// writeHTML assembles one page of a stream: cards grouped by year and
+// month, newest first; filters for kinds, speakers, events and tags; and
+// the sources with their health (in full on the main page).
+func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot, pg *pageData) error {
 	st := pg.st
-	prefix := pg.prefix()
+	prefix := pagePrefix(st.Prefix, pg.n)
 	root := rootRel(prefix)
-	feeds := func(p string) feedLinks {
+	feeds := func(path string) feedLinks {
 		return feedLinks{
-			RSS: r.abs(p + "rss.xml"), Atom: r.abs(p + "atom.xml"), JSON: r.abs(p + "feed.json"),
-			RSSRel: relTo(prefix, p+"rss.xml"), AtomRel: relTo(prefix, p+"atom.xml"), JSONRel: relTo(prefix, p+"feed.json"),
+			RSS: p.abs(path + fileRSS), Atom: p.abs(path + fileAtom), JSON: p.abs(path + fileJSON),
+			RSSRel: relTo(prefix, path+fileRSS), AtomRel: relTo(prefix, path+fileAtom), JSONRel: relTo(prefix, path+fileJSON),
 		}
 	}
+	updated := st.Updated
+	if updated.IsZero() {
+		updated = epoch
+	}
 	pv := pageView{
-		Lang:        r.opts.Language,
+		Lang:        p.opts.Language,
 		DocTitle:    st.title,
-		SiteTitle:   r.opts.Title,
+		SiteTitle:   p.opts.Title,
 		Heading:     st.title,
 		Description: st.description,
-		Canonical:   r.abs(prefix),
+		Canonical:   p.abs(prefix),
 		Root:        relTo(prefix, "/"),
-		CSS:         root + "style.css?v=" + r.assets["style.css"],
-		JS:          root + "app.js?v=" + r.assets["app.js"],
-		Icon:        root + "favicon.svg?v=" + r.assets["favicon.svg"],
-		Feeds:       feeds(st.prefix),
+		CSS:         root + "style.css?v=" + s.assets["style.css"],
+		JS:          root + "app.js?v=" + s.assets["app.js"],
+		Icon:        root + "favicon.svg?v=" + s.assets["favicon.svg"],
+		Feeds:       feeds(st.Prefix),
 		OPML:        relTo(prefix, "/sources.opml"),
 		PageN:       pg.n,
 		PageTotal:   pg.total,
-		Total:       len(st.items),
-		Shown:       len(pg.items),
-		Updated:     r.feedUpdated(st.items),
-		SourceCount: len(r.srcViews),
+		Total:       st.Count,
+		Shown:       len(pg.members),
+		Updated:     updated,
+		SourceCount: len(s.sources.list),
 	}
 	if f := st.facet; f != nil {
 		pv.Heading = f.label
@@ -220,45 +222,42 @@ func (r *renderer) renderHTML(pg *page) ([]byte, error) {
 	}
 	if pg.n > 1 {
 		pv.DocTitle += " (page " + strconv.Itoa(pg.n) + ")"
-		pv.Prev = relTo(prefix, pagePrefix(st, pg.n-1))
+		pv.Prev = relTo(prefix, pagePrefix(st.Prefix, pg.n-1))
 	}
 	if pg.n < pg.total {
-		pv.Next = relTo(prefix, pagePrefix(st, pg.n+1))
+		pv.Next = relTo(prefix, pagePrefix(st.Prefix, pg.n+1))
 	}
 	if pg.total > 1 {
-		pv.Pager = pagerLinks(pg, prefix)
+		pv.Pager = pagerLinks(st.Prefix, pg.n, pg.total, prefix)
 	}
 	// Filters.
-	pv.Kinds = append(pv.Kinds, navLink{Label: "All", Href: pv.Root, Count: len(r.items), Current: st.facet == nil})
-	for _, f := range r.facets.kinds {
-		pv.Kinds = append(pv.Kinds, navLink{Label: f.label, Href: relTo(prefix, f.prefix()), Count: len(f.items), Current: st.facet == f})
+	pv.Kinds = append(pv.Kinds, navLink{Label: "All", Href: pv.Root, Count: s.main.Count, Current: st.facet == nil})
+	for _, k := range s.nav.kinds {
+		pv.Kinds = append(pv.Kinds, navLink{Label: k.facet.label, Href: relTo(prefix, k.Prefix), Count: k.Count, Current: st == k})
 	}
-	sb, err := r.sidebarHTML(root)
+	sb, err := p.sidebarHTML(s, root, st == s.main && pg.n == 1)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	pv.Sidebar = r.markCurrent(sb, root, st.facet)
-	pv.Browse.Speakers, pv.Browse.Events, pv.Browse.Tags = len(r.facets.speakers) > 0, len(r.facets.events) > 0, len(r.facets.tags) > 0
+	pv.Sidebar = p.markCurrent(s, sb, root, st.facet)
+	pv.Browse.Speakers, pv.Browse.Events, pv.Browse.Tags = len(s.nav.speakers) > 0, len(s.nav.events) > 0, len(s.nav.tags) > 0
 
 	// Years of the whole stream, each linking to the page it starts on.
-	seen := map[string]bool{}
-	for i, v := range st.items {
-		id, label := yearOf(v.published)
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
+	before := 0
+	for _, y := range st.Years {
+		id, label := yearID(y.Year)
 		href := "#" + id
-		if n := i/r.opts.Limit + 1; n != pg.n {
-			href = relTo(prefix, pagePrefix(st, n)) + "#" + id
+		if n := before/p.opts.Limit + 1; n != pg.n {
+			href = relTo(prefix, pagePrefix(st.Prefix, n)) + "#" + id
 		}
 		pv.Years = append(pv.Years, navLink{Label: label, Href: href})
+		before += y.Count
 	}
 
-	for _, v := range pg.items {
-		yID, yLabel := yearOf(v.published)
+	for i, m := range pg.members {
+		yID, yLabel := yearOf(m.Published)
 		mID, mLabel := "m-undated", "Undated"
-		if d := v.published; !d.IsZero() {
+		if d := m.Published; !d.IsZero() {
 			mID, mLabel = d.Format("m2006-01"), d.Format("January 2006")
 		}
 		if n := len(pv.Groups); n == 0 || pv.Groups[n-1].ID != yID {
@@ -268,36 +267,32 @@ func (r *renderer) renderHTML(pg *page) ([]byte, error) {
 		if n := len(y.Months); n == 0 || y.Months[n-1].ID != mID {
 			y.Months = append(y.Months, monthGroup{ID: mID, Label: mLabel})
 		}
-		m := &y.Months[len(y.Months)-1]
-		c, err := r.cardHTML(v, root)
-		if err != nil {
-			return nil, err
-		}
-		m.Cards = append(m.Cards, c)
+		mg := &y.Months[len(y.Months)-1]
+		mg.Cards = append(mg.Cards, cardAt(pg.fragments[i], root))
 	}
-	var b bytes.Buffer
-	b.Grow(4096 + 2048*len(pg.items))
-	if err := pageTemplate.Execute(&b, pv); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
+	return pageTemplate.Execute(b, pv)
 }
 
-// sidebarHTML renders (once per depth) the sidebar: speakers, events and
-// tags to filter by, and the sources with their health. It is the same on
-// every page at the same depth but for the current facet, so it is rendered
-// once per depth rather than once per page.
-func (r *renderer) sidebarHTML(root string) (template.HTML, error) {
-	r.cardMu.Lock()
-	sb, ok := r.sidebars[root]
-	r.cardMu.Unlock()
-	if ok {
-		return sb, nil
+// sidebarHTML renders (once per snapshot, depth and kind of page) the
+// sidebar: speakers, events and tags to filter by, and the sources with
+// their health, in full on the main page and as a count elsewhere. It is
+// the same on every page at the same depth but for the current facet (see
+// markCurrent).
+func (p *Publisher) sidebarHTML(s *snapshot, root string, sources bool) (template.HTML, error) {
+	key := root
+	if sources {
+		key += "+sources"
 	}
-	list := func(dir string, fs []*facet, top int) navList {
+	s.mu.Lock()
+	sb, ok := s.sidebars[key]
+	s.mu.Unlock()
+	if ok {
+		return template.HTML(sb), nil // html/template escaped every value in it
+	}
+	list := func(dir string, fs []*streamView, top int) navList {
 		l := navList{Dir: dir}
 		for i, f := range fs {
-			nl := navLink{Label: f.label, Href: root + strings.TrimPrefix(f.prefix(), "/"), Count: len(f.items)}
+			nl := navLink{Label: f.facet.label, Href: root + strings.TrimPrefix(f.Prefix, "/"), Count: f.Count}
 			if i < top {
 				l.Top = append(l.Top, nl)
 			} else {
@@ -307,40 +302,55 @@ func (r *renderer) sidebarHTML(root string) (template.HTML, error) {
 		return l
 	}
 	sv := sidebarView{
-		Speakers: list(dirSpeakers, r.facets.speakers, topSpeakers),
-		Events:   list(dirEvents, r.facets.events, topEvents),
-		Tags:     list(dirTags, r.facets.tags, topTags),
-		Sources:  r.srcViews,
-		Healthy:  r.healthy,
+		Speakers:    list(dirSpeakers, s.nav.speakers, topSpeakers),
+		Events:      list(dirEvents, s.nav.events, topEvents),
+		Tags:        list(dirTags, s.nav.tags, topTags),
+		Healthy:     s.sources.healthy,
+		SourceTotal: len(s.sources.list),
+		SourcesHref: root + "#sources-title",
+	}
+	if root == "" {
+		sv.SourcesHref = "./#sources-title"
+	}
+	if sources {
+		sv.Sources = s.sources.list
 	}
 	var b bytes.Buffer
 	if err := pageTemplate.ExecuteTemplate(&b, "sidebar", sv); err != nil {
 		return "", err
 	}
-	sb = template.HTML(b.String()) // html/template escaped every value in it
-	r.cardMu.Lock()
-	r.sidebars[root] = sb
-	r.cardMu.Unlock()
-	return sb, nil
+	s.mu.Lock()
+	s.sidebars[key] = b.Bytes()
+	s.mu.Unlock()
+	return template.HTML(b.String()), nil
 }
 
 // markCurrent marks the current facet's link in a rendered sidebar with
 // aria-current, and opens the "more" list it is in. Facet links are
 // root-relative paths of [a-z0-9-] segments, which the template writes
 // verbatim, so the link is found by its exact text.
-func (r *renderer) markCurrent(sb template.HTML, root string, f *facet) template.HTML {
+func (p *Publisher) markCurrent(s *snapshot, sb template.HTML, root string, f *facet) template.HTML {
 	if f == nil || f.dir == dirKinds {
 		return sb
 	}
 	a := `<a href="` + root + strings.TrimPrefix(f.prefix(), "/") + `">`
-	s := strings.Replace(string(sb), a, strings.TrimSuffix(a, ">")+` aria-current="page">`, 1)
+	out := strings.Replace(string(sb), a, strings.TrimSuffix(a, ">")+` aria-current="page">`, 1)
 	top := map[string]int{dirSpeakers: topSpeakers, dirEvents: topEvents}[f.dir]
-	list := map[string][]*facet{dirSpeakers: r.facets.speakers, dirEvents: r.facets.events}[f.dir]
-	if i := slices.Index(list, f); top > 0 && i >= top {
+	list := map[string][]*streamView{dirSpeakers: s.nav.speakers, dirEvents: s.nav.events}[f.dir]
+	if i := slices.IndexFunc(list, func(sv *streamView) bool { return sv.facet == f }); top > 0 && i >= top {
 		d := `<details class="more" data-facets="` + f.dir + `">`
-		s = strings.Replace(s, d, strings.TrimSuffix(d, ">")+" open>", 1)
+		out = strings.Replace(out, d, strings.TrimSuffix(d, ">")+" open>", 1)
 	}
-	return template.HTML(s)
+	return template.HTML(out)
+}
+
+// yearID is the HTML id and label of a year of a stream (0: undated).
+func yearID(y int) (id, label string) {
+	if y == 0 {
+		return "undated", "Undated"
+	}
+	l := strconv.Itoa(y)
+	return "y" + l, l
 }
 
 func yearOf(t time.Time) (id, label string) {
@@ -368,39 +378,18 @@ func facetNoun(f *facet) string {
 
 // pagerLinks numbers the pages of a stream: the first, the last and two on
 // each side of the current one, with gaps between.
-func pagerLinks(pg *page, prefix string) []pagerLink {
+func pagerLinks(stream string, cur, total int, prefix string) []pagerLink {
 	var out []pagerLink
-	for n := 1; n <= pg.total; n++ {
-		if n != 1 && n != pg.total && (n < pg.n-2 || n > pg.n+2) {
+	for n := 1; n <= total; n++ {
+		if n != 1 && n != total && (n < cur-2 || n > cur+2) {
 			if len(out) > 0 && !out[len(out)-1].Gap {
 				out = append(out, pagerLink{Gap: true})
 			}
 			continue
 		}
-		out = append(out, pagerLink{N: n, Href: relTo(prefix, pagePrefix(pg.st, n)), Current: n == pg.n})
+		out = append(out, pagerLink{N: n, Href: relTo(prefix, pagePrefix(stream, n)), Current: n == cur})
 	}
 	return out
-}
-
-// cardHTML renders (once per depth) the card of an item for a page whose
-// path to the site root is root.
-func (r *renderer) cardHTML(v *itemView, root string) (template.HTML, error) {
-	key := cardKey{v, root}
-	r.cardMu.Lock()
-	c, ok := r.cards[key]
-	r.cardMu.Unlock()
-	if ok {
-		return c, nil
-	}
-	var b bytes.Buffer
-	if err := pageTemplate.ExecuteTemplate(&b, "card", r.card(v, root)); err != nil {
-		return "", err
-	}
-	c = template.HTML(b.String()) // html/template escaped every value in it
-	r.cardMu.Lock()
-	r.cards[key] = c
-	r.cardMu.Unlock()
-	return c, nil
 }
 
 func (r *renderer) card(v *itemView, root string) cardView {
@@ -463,17 +452,17 @@ func formatDuration(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
-// sourceViews describes every configured source's health for the sidebar.
-func (r *renderer) sourceViews() []sourceView {
-	out := make([]sourceView, 0, len(r.sources))
-	for i := range r.sources {
-		s := &r.sources[i]
+// sourceViews describes every configured source's health for the page.
+func sourceViews(sources []talkstream.Source) []sourceView {
+	out := make([]sourceView, 0, len(sources))
+	for i := range sources {
+		s := &sources[i]
 		sv := sourceView{
 			Title:   cleanText(s.DisplayTitle()),
 			Kind:    string(s.Kind),
 			Site:    firstNonEmpty(safeURL(s.Site), safeURL(s.State.FeedLink)),
 			Feed:    safeURL(s.URL),
-			Items:   r.sourceItems[s.ID],
+			Entries: max(s.State.Entries, 0),
 			Fetched: s.State.LastFetch.UTC(),
 			Error:   truncate(cleanText(s.State.LastError), 200),
 		}

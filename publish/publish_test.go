@@ -2,6 +2,7 @@ package publish
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -23,16 +24,16 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
-func renderFixture(t *testing.T) *Site {
+func renderFixture(t *testing.T) *testSite {
 	t.Helper()
-	s, err := Render(fixtureOptions(), fixtureItems(), fixtureSources(), now)
+	s, err := renderSite(t, fixtureOptions(), fixtureItems(), fixtureSources(), now)
 	if err != nil {
 		t.Fatalf("Render: %v", err)
 	}
 	return s
 }
 
-func body(t *testing.T, s *Site, path string) []byte {
+func body(t *testing.T, s *testSite, path string) []byte {
 	t.Helper()
 	o, ok := s.outputs[path]
 	if !ok {
@@ -135,7 +136,7 @@ func TestEscaping(t *testing.T) {
 	}{
 		{"/", []string{`MirageOS 4.5 released &lt;b&gt;today&lt;/b&gt; &amp; &#34;more&#34;`, `Eve &lt;img src=x&gt;`, `&lt;script&gt;boom&lt;/script&gt;`},
 			[]string{`<b>today`, `<img src=x>`, `<script>boom`}},
-		{"/rss.xml", []string{`<title>MirageOS 4.5 released &lt;b&gt;today&lt;/b&gt; &amp; &#34;more&#34;</title>`, `<dc:creator>Eve &lt;img src=x&gt;</dc:creator>`},
+		{"/rss.xml", []string{`<title>MirageOS 4.5 released &lt;b&gt;today&lt;/b&gt; &amp; &#34;more&#34;</title>`, `<dc:creator>Anil Madhavapeddy and Eve &lt;img src=x&gt;</dc:creator>`},
 			[]string{`<b>today`}},
 		{"/atom.xml", []string{`<title>MirageOS 4.5 released &lt;b&gt;today&lt;/b&gt; &amp; &#34;more&#34;</title>`, `<name>Eve &lt;img src=x&gt;</name>`},
 			[]string{`<b>today`}},
@@ -350,7 +351,7 @@ func TestJSONFeed(t *testing.T) {
 // updated items.
 func TestStable(t *testing.T) {
 	a := renderFixture(t)
-	b, err := Render(fixtureOptions(), fixtureItems(), fixtureSources(), now.Add(time.Hour))
+	b, err := renderSite(t, fixtureOptions(), fixtureItems(), fixtureSources(), now.Add(time.Hour))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +375,7 @@ func TestRender(t *testing.T) {
 		items   []talkstream.Item
 		wantIDs []string // atom entry ids after "item/", in order
 		wantErr error
-		check   func(t *testing.T, s *Site)
+		check   func(t *testing.T, s *testSite)
 	}{
 		{
 			name:    "newest first, ties by id",
@@ -392,7 +393,7 @@ func TestRender(t *testing.T) {
 			name:  "defaults, base URL without slash, port",
 			opts:  Options{Title: "T", BaseURL: "http://localhost:8080/talks"},
 			items: []talkstream.Item{item("odd id/with space", d1)},
-			check: func(t *testing.T, s *Site) {
+			check: func(t *testing.T, s *testSite) {
 				a := string(body(t, s, "/atom.xml"))
 				for _, w := range []string{
 					`<id>tag:localhost,2026:feed</id>`,
@@ -404,15 +405,15 @@ func TestRender(t *testing.T) {
 						t.Errorf("atom.xml lacks %s", w)
 					}
 				}
-				if s.maxAge != 5*time.Minute {
-					t.Errorf("maxAge = %v", s.maxAge)
+				if s.pub.opts.MaxAge != 5*time.Minute {
+					t.Errorf("maxAge = %v", s.pub.opts.MaxAge)
 				}
 			},
 		},
 		{
 			name: "no items",
 			opts: Options{Title: "T", BaseURL: "https://example.org/"},
-			check: func(t *testing.T, s *Site) {
+			check: func(t *testing.T, s *testSite) {
 				if a := string(body(t, s, "/atom.xml")); !strings.Contains(a, "<updated>2026-03-01T12:00:00Z</updated>") {
 					t.Errorf("empty feed's updated is not the render time:\n%s", a)
 				}
@@ -427,7 +428,7 @@ func TestRender(t *testing.T) {
 			items: []talkstream.Item{{ID: "x", Title: "x", Entries: []talkstream.ItemEntry{
 				{Role: talkstream.RolePage, Entry: talkstream.Entry{SourceID: "s", Link: "https://example.org/x"}},
 			}}},
-			check: func(t *testing.T, s *Site) {
+			check: func(t *testing.T, s *testSite) {
 				a := string(body(t, s, "/atom.xml"))
 				if !strings.Contains(a, "<updated>1970-01-01T00:00:00Z</updated>") || strings.Contains(a, "<published>") {
 					t.Errorf("undated entry:\n%s", a)
@@ -442,7 +443,7 @@ func TestRender(t *testing.T) {
 		{name: "ftp base URL", opts: Options{BaseURL: "ftp://example.org/"}, wantErr: ErrBaseURL},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			s, err := Render(tc.opts, tc.items, nil, now)
+			s, err := renderSite(t, tc.opts, tc.items, nil, now)
 			if tc.wantErr != nil {
 				if !errors.Is(err, tc.wantErr) {
 					t.Fatalf("err = %v, want %v", err, tc.wantErr)
@@ -475,10 +476,10 @@ func TestRender(t *testing.T) {
 	}
 }
 
-func TestWriteDir(t *testing.T) {
+func TestExport(t *testing.T) {
 	s := renderFixture(t)
 	dir := t.TempDir()
-	if err := s.WriteDir(dir); err != nil {
+	if _, err := s.pub.Export(context.Background(), dir, false); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ path, file string }{
@@ -504,8 +505,8 @@ func TestWriteDir(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !fi.ModTime().Equal(now) {
-				t.Errorf("mtime %v, want %v", fi.ModTime(), now)
+			if want := s.outputs[tc.path].modTime; !fi.ModTime().Equal(want) {
+				t.Errorf("mtime %v, want its Last-Modified %v", fi.ModTime(), want)
 			}
 		})
 	}
@@ -517,7 +518,7 @@ func TestWriteDir(t *testing.T) {
 		}
 		return err
 	})
-	var want []string
+	want := []string{manifestName}
 	for _, p := range s.Paths() {
 		f := strings.TrimPrefix(p, "/")
 		if f == "" || strings.HasSuffix(f, "/") {
@@ -528,7 +529,7 @@ func TestWriteDir(t *testing.T) {
 	slices.Sort(files)
 	slices.Sort(want)
 	if !slices.Equal(files, want) {
-		t.Errorf("files in dir:\n%v\nwant one per output and its .gz (no temporary files left):\n%v", files, want)
+		t.Errorf("files in dir:\n%v\nwant one per output and its .gz, and the manifest (no temporary files left):\n%v", files, want)
 	}
 }
 
@@ -546,7 +547,7 @@ func TestPageStructure(t *testing.T) {
 	}
 }
 
-func checkPage(t *testing.T, s *Site, p string) {
+func checkPage(t *testing.T, s *testSite, p string) {
 	doc, err := html.Parse(bytes.NewReader(body(t, s, p)))
 	if err != nil {
 		t.Fatal(err)
@@ -653,7 +654,7 @@ func checkPage(t *testing.T, s *Site, p string) {
 
 // checkLocal reports a relative URL on the page at base that leads to no
 // output of the site.
-func checkLocal(t *testing.T, s *Site, base *url.URL, href string) {
+func checkLocal(t *testing.T, s *testSite, base *url.URL, href string) {
 	t.Helper()
 	u, err := base.Parse(href)
 	if err != nil {

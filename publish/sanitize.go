@@ -10,6 +10,7 @@ import (
 
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // policy is the one allowlist every piece of feed HTML passes through. It is
@@ -66,7 +67,30 @@ func sanitizeHTML(s, base string) string {
 	if s == "" {
 		return ""
 	}
-	return strings.TrimSpace(policy.Sanitize(absolutize(s, base)))
+	return strings.TrimSpace(balance(policy.Sanitize(absolutize(s, base))))
+}
+
+// bodyContext is where a feed's HTML goes: inside a <body>.
+var bodyContext = &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+
+// balance parses HTML as a browser would and writes it again, so that every
+// element is closed where the browser closes it: the allowlist keeps tags,
+// not structure, and "<p><p>…</p></p>" must not reach a feed unbalanced.
+func balance(s string) string {
+	if !strings.ContainsRune(s, '<') {
+		return s
+	}
+	nodes, err := html.ParseFragment(strings.NewReader(s), bodyContext)
+	if err != nil {
+		return s
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if err := html.Render(&b, n); err != nil {
+			return s
+		}
+	}
+	return b.String()
 }
 
 // urlAttrs are the attributes whose relative URLs absolutize resolves.

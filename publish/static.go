@@ -1,8 +1,14 @@
 package publish
 
 import (
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
 	"path"
+	"strings"
+	"time"
+
+	"github.com/talkstream/talkstream"
 )
 
 // The page's own files: one stylesheet, one small script (click-to-play
@@ -22,24 +28,50 @@ var assetTypes = map[string]string{
 	".svg": "image/svg+xml",
 }
 
-// renderAssets adds the static files to the site and records their versions,
-// which pages append to the files' URLs (?v=) so that a changed file is
-// fetched again whatever its Cache-Control said.
-func (r *renderer) renderAssets(site *Site) error {
-	r.assets = map[string]string{}
+// fixedOutput is an output that is not a stream's: an asset or
+// sources.opml. It is small and always in memory.
+type fixedOutput struct {
+	path, file  string
+	contentType string
+	kind        int
+	body, gz    []byte
+	etag        string // strong, quoted
+	version     string // the ETag's hex, which pages put in asset URLs (?v=)
+	modTime     time.Time
+}
+
+func newFixed(path, contentType string, kind int, body []byte, mod time.Time) *fixedOutput {
+	sum := sha256.Sum256(body)
+	v := hex.EncodeToString(sum[:12])
+	return &fixedOutput{
+		path: path, file: strings.TrimPrefix(path, "/"), contentType: contentType, kind: kind,
+		body: body, gz: gzipBytes(body), etag: `"` + v + `"`, version: v, modTime: mod,
+	}
+}
+
+// fixedOutputs adds the static files and sources.opml to a snapshot and
+// records the files' versions, which pages append to the files' URLs (?v=)
+// so that a changed file is fetched again whatever its Cache-Control said.
+func (p *Publisher) fixedOutputs(s *snapshot, sources []talkstream.Source) error {
+	s.fixed = map[string]*fixedOutput{}
+	s.assets = map[string]string{}
 	for _, name := range []string{"style.css", "app.js", "favicon.svg"} {
 		body, err := staticFS.ReadFile("static/" + name)
 		if err != nil {
 			return err
 		}
-		o := &output{
-			path: "/" + name, file: name, contentType: assetTypes[path.Ext(name)],
-			kind: kindAsset, body: body, modTime: r.now,
-		}
-		if err := site.add(o); err != nil {
-			return err
-		}
-		r.assets[name] = o.version[:assetVersionLen]
+		o := newFixed("/"+name, assetTypes[path.Ext(name)], kindAsset, body, epoch)
+		s.fixed[o.path] = o
+		s.assets[name] = o.version[:assetVersionLen]
 	}
+	body, err := opml(p.opts.Title, sources)
+	if err != nil {
+		return err
+	}
+	mod := s.sources.modified
+	if mod.IsZero() {
+		mod = epoch
+	}
+	s.fixed["/sources.opml"] = newFixed("/sources.opml", "text/x-opml; charset=utf-8", kindFeed, body, mod)
 	return nil
 }

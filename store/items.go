@@ -199,8 +199,12 @@ func (t *Tx) SaveItems(rs []*merge.ItemRecord) error {
 	if err := t.queryRow(`SELECT COALESCE(MAX(seq), 0) FROM items`).Scan(&seq); err != nil {
 		return fmt.Errorf("store: items: %w", err)
 	}
-	err := chunks(rs, func(rs []*merge.ItemRecord) error {
-		args := make([]any, 0, 6*len(rs))
+	rev, err := t.itemRev()
+	if err != nil {
+		return fmt.Errorf("store: items: %w", err)
+	}
+	err = chunks(rs, func(rs []*merge.ItemRecord) error {
+		args := make([]any, 0, 7*len(rs))
 		for _, r := range rs {
 			stored := *r.Item
 			stored.Entries = nil // kept in the entries table
@@ -213,11 +217,13 @@ func (t *Tx) SaveItems(rs []*merge.ItemRecord) error {
 				hidden = 1
 			}
 			seq++
-			args = append(args, r.Item.ID, seq, nanos(r.Item.Published), nanos(r.Item.Updated), string(data), hidden)
+			args = append(args, r.Item.ID, seq, nanos(r.Item.Published), nanos(r.Item.Updated), string(data), hidden, rev)
 		}
-		_, err := t.exec(`INSERT INTO items (id, seq, published, updated, data, hidden) VALUES `+placeholders(len(rs), 6)+`
+		// rev changes only with what the item is: publish renders exactly
+		// the items whose revision is new (publish/index).
+		_, err := t.exec(`INSERT INTO items (id, seq, published, updated, data, hidden, rev) VALUES `+placeholders(len(rs), 7)+`
 			ON CONFLICT(id) DO UPDATE SET published=excluded.published, updated=excluded.updated, data=excluded.data,
-			hidden=excluded.hidden
+			hidden=excluded.hidden, rev=excluded.rev
 			WHERE items.data != excluded.data OR items.hidden != excluded.hidden`, args...)
 		return err
 	})

@@ -112,4 +112,62 @@ CREATE TABLE meta (
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 6: publishing from the store (publish/index). Each item gets a
+	// revision, bumped whenever its derived form changes, so that publish
+	// renders exactly the items that changed since it last ran; each item's
+	// fragments (its RSS, Atom, JSON Feed and HTML renderings) are kept, and
+	// each stream's members are an index read in stream order (keyset
+	// paging). Existing items get revision 1: the first publish renders them.
+	`
+ALTER TABLE items ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+UPDATE items SET rev = 1;
+CREATE INDEX items_rev ON items(rev, id);
+
+CREATE TABLE fragments (
+	item_id   TEXT PRIMARY KEY,
+	rev       INTEGER NOT NULL,
+	hash      TEXT NOT NULL,
+	published INTEGER NOT NULL,
+	updated   INTEGER NOT NULL,
+	streams   TEXT NOT NULL,             -- JSON array of stream prefixes
+	rss       BLOB NOT NULL,
+	atom      BLOB NOT NULL,
+	json      BLOB NOT NULL,
+	card      BLOB NOT NULL
+);
+
+CREATE TABLE stream_items (
+	stream    TEXT NOT NULL,
+	published INTEGER NOT NULL,
+	item_id   TEXT NOT NULL,
+	updated   INTEGER NOT NULL,
+	PRIMARY KEY (stream, published DESC, item_id)
+) WITHOUT ROWID;
+CREATE INDEX stream_items_item ON stream_items(item_id);
+
+CREATE TABLE streams (
+	prefix   TEXT PRIMARY KEY,
+	dir      TEXT NOT NULL,
+	key      TEXT NOT NULL,
+	count    INTEGER NOT NULL,
+	latest   INTEGER NOT NULL,
+	updated  INTEGER NOT NULL,
+	years    TEXT NOT NULL,              -- JSON [{"y":2014,"n":3},...], newest first
+	version  INTEGER NOT NULL,
+	modified INTEGER NOT NULL
+);
+
+-- Streams whose summary is out of date: an item left them outside publish
+-- (merged into another, pruned).
+CREATE TABLE dirty_streams (prefix TEXT PRIMARY KEY) WITHOUT ROWID;
+
+-- A facet's path segment, kept once given so that its address never changes.
+CREATE TABLE facet_slugs (
+	dir  TEXT NOT NULL,
+	key  TEXT NOT NULL,
+	slug TEXT NOT NULL,
+	PRIMARY KEY (dir, key),
+	UNIQUE (dir, slug)
+) WITHOUT ROWID;
+`,
 }

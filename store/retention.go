@@ -77,6 +77,9 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time, keep map[string]boo
 			if _, err := tx.tx.ExecContext(ctx, `DELETE FROM aliases WHERE item_id IN (`+in+`)`, ids...); err != nil {
 				return err
 			}
+			if err := tx.unpublish(ids); err != nil {
+				return err
+			}
 			// Keys and tags go with their item (ON DELETE CASCADE).
 			_, err = tx.tx.ExecContext(ctx, `DELETE FROM items WHERE id IN (`+in+`)`, ids...)
 			return err

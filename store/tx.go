@@ -19,6 +19,7 @@ type Tx struct {
 	stmts  map[string]*sql.Stmt // this transaction's statements (stmt.go)
 	cache  *stmtCache           // the store's, shared across transactions
 	wanted []string             // statements to add to cache after commit
+	rev    int64                // this transaction's item revision, once taken (published.go)
 }
 
 var _ merge.Tx = (*Tx)(nil)
@@ -153,6 +154,9 @@ func (t *Tx) ItemEntries(itemID string) ([]merge.StoredEntry, error) {
 
 // MoveEntries implements merge.Tx.
 func (t *Tx) MoveEntries(from, to string) error {
+	if err := t.unpublish([]any{from}); err != nil {
+		return fmt.Errorf("store: merge item %s into %s: %w", from, to, err)
+	}
 	for _, q := range []string{
 		`UPDATE entries SET item_id = ?2, why = why || ' (then merged from item ' || ?1 || ')' WHERE item_id = ?1`,
 		`UPDATE keys SET item_id = ?2 WHERE item_id = ?1`,
@@ -175,6 +179,9 @@ func (t *Tx) PutItem(item *talkstream.Item, keys []string) error {
 
 // DeleteItem implements merge.Tx.
 func (t *Tx) DeleteItem(itemID string) error {
+	if err := t.unpublish([]any{itemID}); err != nil {
+		return fmt.Errorf("store: delete item %s: %w", itemID, err)
+	}
 	if _, err := t.exec(`DELETE FROM items WHERE id = ?`, itemID); err != nil {
 		return fmt.Errorf("store: delete item %s: %w", itemID, err)
 	}

@@ -23,6 +23,7 @@ type app struct {
 	store   *store.Store
 	merger  *merge.Merger
 	fetcher *fetch.Fetcher
+	pub     *publish.Publisher
 	mergeFP string // fingerprint of the merge settings (merge.Options.Fingerprint)
 }
 
@@ -64,7 +65,13 @@ func openApp(ctx context.Context, path string) (*app, error) {
 		return nil, err
 	}
 	mopts := mergeOptions(cfg)
+	pub, err := publish.New(cfg.PublishOptions(), st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a := &app{
+		pub:     pub,
 		cfg:     cfg,
 		store:   st,
 		merger:  merge.New(mopts),
@@ -119,27 +126,6 @@ func mergeOptions(cfg *config.Config) merge.Options {
 	return opts
 }
 
-func publishOptions(cfg *config.Config) publish.Options {
-	opts := publish.Options{
-		Title:       cfg.Title,
-		Description: cfg.Description,
-		BaseURL:     cfg.BaseURL,
-		Language:    cfg.Language,
-		Limit:       cfg.Limit,
-		MaxAge:      cfg.CacheMaxAge,
-	}
-	if opts.MaxAge == 0 {
-		opts.MaxAge = publish.NoCache // cache_max_age: 0s
-	}
-	for _, s := range cfg.Speakers {
-		opts.Speakers = append(opts.Speakers, publish.Speaker{ID: s.ID, Name: s.Name, URL: s.URL})
-	}
-	for _, e := range cfg.Events {
-		opts.Events = append(opts.Events, publish.Event{ID: e.ID, Name: e.Name})
-	}
-	return opts
-}
-
 // sources returns the configured sources with their stored fetch state.
 func (a *app) sources(ctx context.Context) ([]talkstream.Source, error) {
 	states, err := a.store.SourceStates(ctx)
@@ -180,15 +166,13 @@ func (a *app) rebuildItems(ctx context.Context) error {
 	})
 }
 
-// render renders every output from the store.
-func (a *app) render(ctx context.Context, now time.Time) (*publish.Site, error) {
-	items, err := a.store.Items(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
+// publish brings the published outputs up to date with the store: it
+// renders the items that changed since the last publish, and nothing when
+// none did.
+func (a *app) publish(ctx context.Context, now time.Time) (publish.SyncStats, error) {
 	srcs, err := a.sources(ctx)
 	if err != nil {
-		return nil, err
+		return publish.SyncStats{}, err
 	}
-	return publish.Render(publishOptions(a.cfg), items, srcs, now)
+	return a.pub.Sync(ctx, srcs, now)
 }

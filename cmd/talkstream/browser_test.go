@@ -31,11 +31,11 @@ import (
 )
 
 // hostileWorld fetches the demo world plus testdata/hostile.rss, builds it
-// into a folder and serves the same site with publish.Handler on loopback.
+// into a folder and serves the same site with the publisher on loopback.
 type hostileWorld struct {
-	base    string // http://127.0.0.1:PORT
-	site    *publish.Site
-	out     string // what `talkstream build -out` wrote
+	base    string             // http://127.0.0.1:PORT
+	pub     *publish.Publisher // serving from the store the build used
+	out     string             // what `talkstream build -out` wrote
 	cleanup []func()
 }
 
@@ -126,11 +126,12 @@ func buildHostileWorld() (_ *hostileWorld, err error) {
 	if err != nil {
 		return nil, err
 	}
-	defer a.Close()
-	if w.site, err = a.render(ctx, time.Now().UTC()); err != nil {
+	w.cleanup = append([]func(){func() { a.Close() }}, w.cleanup...)
+	if _, err := a.publish(ctx, time.Now().UTC()); err != nil {
 		return nil, err
 	}
-	srv := httptest.NewServer(publish.NewHandler(w.site))
+	w.pub = a.pub
+	srv := httptest.NewServer(a.pub)
 	w.cleanup = append([]func(){srv.Close}, w.cleanup...)
 	w.base = srv.URL
 	return w, nil
@@ -139,7 +140,7 @@ func buildHostileWorld() (_ *hostileWorld, err error) {
 // pages returns the HTML pages of the site, and those that show an item of
 // the hostile feed.
 func (w *hostileWorld) pages(t *testing.T) (all, withHostile []string) {
-	for _, p := range w.site.Paths() {
+	for _, p := range w.pub.Paths() {
 		if !strings.HasSuffix(p, "/") {
 			continue
 		}
@@ -231,7 +232,7 @@ func TestServedEveryPath(t *testing.T) {
 		b, _ := io.ReadAll(resp.Body)
 		return resp, b
 	}
-	paths := w.site.Paths()
+	paths := w.pub.Paths()
 	if len(paths) < 40 {
 		t.Fatalf("only %d paths: %v", len(paths), paths)
 	}

@@ -270,8 +270,8 @@ func TestCrashDuringFetch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	if _, err := a.render(context.Background(), time.Now()); err != nil {
-		t.Errorf("render after the crashes: %v", err)
+	if _, err := a.publish(context.Background(), time.Now()); err != nil {
+		t.Errorf("publish after the crashes: %v", err)
 	}
 }
 

@@ -28,18 +28,17 @@ import (
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/ingest"
-	"github.com/talkstream/talkstream/publish"
 )
 
 // loadRig is `serve` in process over the big world: the publish handler
 // and /status.json on loopback, and the ingester that fetches the world.
 type loadRig struct {
-	w    *bigWorld
-	a    *app
-	h    *publish.Handler
-	in   *ingest.Ingester
-	srv  *httptest.Server
-	srcs []talkstream.Source
+	w      *bigWorld
+	a      *app
+	synced bool // the first cycle is done
+	in     *ingest.Ingester
+	srv    *httptest.Server
+	srcs   []talkstream.Source
 }
 
 func newLoadRig(tb testing.TB, sources, entries int) *loadRig {
@@ -78,7 +77,7 @@ func startLoadRig(dir string, sources, entries int) (_ *loadRig, err error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/status.json", r.in.StatusJSON())
-	mux.Handle("/", r.h)
+	mux.Handle("/", r.a.pub)
 	r.srv = httptest.NewServer(mux)
 	return r, nil
 }
@@ -95,9 +94,9 @@ func (r *loadRig) close() {
 
 // cycle is what serve's scheduler does after a tick: fetch every source
 // (the world moves on a generation first, so there is writing to do),
-// render, swap.
+// publish what changed.
 func (r *loadRig) cycle(ctx context.Context) error {
-	if r.h != nil {
+	if r.synced {
 		r.w.gen.Add(1)
 	}
 	sum, err := r.in.Run(ctx, r.srcs, nil)
@@ -107,15 +106,10 @@ func (r *loadRig) cycle(ctx context.Context) error {
 	if sum.OK != len(r.srcs) {
 		return fmt.Errorf("cycle: %+v", sum)
 	}
-	site, err := r.a.render(ctx, time.Now().UTC())
-	if err != nil {
+	if _, err := r.a.publish(ctx, time.Now().UTC()); err != nil {
 		return err
 	}
-	if r.h == nil {
-		r.h = publish.NewHandler(site)
-	} else {
-		r.h.Swap(site)
-	}
+	r.synced = true
 	return nil
 }
 

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream/ingest"
-	"github.com/talkstream/talkstream/publish"
 )
 
 // shutdownGrace bounds how long in-flight fetches and requests may take
@@ -42,11 +41,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	if err := a.rebuildItems(ctx); err != nil {
 		return err
 	}
-	site, err := a.render(ctx, time.Now().UTC())
-	if err != nil {
+	if _, err := a.publish(ctx, time.Now().UTC()); err != nil {
 		return err
 	}
-	h := publish.NewHandler(site)
 	in := a.newIngester(log, ingest.NewMetrics())
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
@@ -56,18 +53,15 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	mux.Handle("/status", in.StatusHTML())
 	mux.Handle("/status.json", in.StatusJSON())
 	mux.Handle("/metrics", in.Metrics().Handler())
-	mux.Handle("/", h)
+	mux.Handle("/", a.pub)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 
-	// Re-render after every tick that fetched something: items may have
-	// changed, and the page shows each source's last fetch.
+	// After every tick that fetched something, render the items it changed
+	// (none when every source answered 304) and show the sources' health.
 	sched, err := in.Schedule(ingest.TickEvery, func(ingest.Summary) {
-		site, err := a.render(context.Background(), time.Now().UTC())
-		if err != nil {
-			log.Error("render", "err", err)
-			return
+		if _, err := a.publish(context.Background(), time.Now().UTC()); err != nil {
+			log.Error("publish", "err", err)
 		}
-		h.Swap(site)
 	})
 	if err != nil {
 		return err

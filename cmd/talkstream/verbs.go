@@ -39,6 +39,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := newFlags("build", stderr)
 	out := fs.String("out", "", "write the outputs into this `directory` (required)")
+	full := fs.Bool("full", false, "rewrite every output, not only those that changed since the last build")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -55,14 +56,14 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := a.rebuildItems(ctx); err != nil {
 		return err
 	}
-	site, err := a.render(ctx, time.Now().UTC())
+	if _, err := a.publish(ctx, time.Now().UTC()); err != nil {
+		return err
+	}
+	st, err := a.pub.Export(ctx, *out, *full)
 	if err != nil {
 		return err
 	}
-	if err := site.WriteDir(*out); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s to %s\n", strings.Join(site.Paths(), " "), *out)
+	fmt.Fprintf(stdout, "%s: wrote %d outputs, kept %d unchanged, removed %d\n", *out, st.Written, st.Kept, st.Removed)
 	return nil
 }
 

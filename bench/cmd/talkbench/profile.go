@@ -11,8 +11,6 @@ import (
 	"runtime/pprof"
 	"syscall"
 	"time"
-
-	"github.com/talkstream/talkstream/publish"
 )
 
 // cmdProfile runs the CLI's stages in this process under the CPU profiler:
@@ -44,12 +42,11 @@ func cmdProfile(args []string) error {
 	defer f.Close()
 
 	if *serve != "" {
-		site, err := p.render(ctx)
-		if err != nil {
+		if err := p.sync(ctx); err != nil {
 			return err
 		}
 		mux := http.NewServeMux()
-		mux.Handle("/", publish.NewHandler(site))
+		mux.Handle("/", p.pub)
 		srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 		ln, err := net.Listen("tcp", *serve)
 		if err != nil {
@@ -75,7 +72,12 @@ func cmdProfile(args []string) error {
 	ferr := p.fetchAll(ctx)
 	fetchWall, fetchCPU := time.Since(t0), selfCPU()-c0
 	t1, c1 := time.Now(), selfCPU()
-	_, berr := p.build(ctx)
+	out, err := os.MkdirTemp("", "talkbench-build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(out)
+	_, berr := p.build(ctx, out)
 	pprof.StopCPUProfile()
 	fmt.Fprintf(os.Stderr, "profile: fetch %s wall %s cpu; build %s wall %s cpu\n",
 		ms(fetchWall), ms(fetchCPU), ms(time.Since(t1)), ms(selfCPU()-c1))

@@ -33,29 +33,13 @@ func mergeOptions(cfg *config.Config) merge.Options {
 	return opts
 }
 
-func publishOptions(cfg *config.Config) publish.Options {
-	opts := publish.Options{
-		Title:       cfg.Title,
-		Description: cfg.Description,
-		BaseURL:     cfg.BaseURL,
-		Language:    cfg.Language,
-		Limit:       cfg.Limit,
-	}
-	for _, s := range cfg.Speakers {
-		opts.Speakers = append(opts.Speakers, publish.Speaker{ID: s.ID, Name: s.Name, URL: s.URL})
-	}
-	for _, e := range cfg.Events {
-		opts.Events = append(opts.Events, publish.Event{ID: e.ID, Name: e.Name})
-	}
-	return opts
-}
-
 // pipeline is the CLI's fetch → merge → store → render in one process.
 type pipeline struct {
 	cfg     *config.Config
 	store   *store.Store
 	merger  *merge.Merger
 	fetcher *fetch.Fetcher
+	pub     *publish.Publisher
 }
 
 func openPipeline(ctx context.Context, cfgPath string) (*pipeline, error) {
@@ -67,7 +51,12 @@ func openPipeline(ctx context.Context, cfgPath string) (*pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &pipeline{cfg: cfg, store: st, merger: merge.New(mergeOptions(cfg)), fetcher: fetch.New(fetch.Options{Timeout: cfg.Fetch.Timeout, MaxBytes: cfg.Fetch.MaxBytes})}, nil
+	pub, err := publish.New(cfg.PublishOptions(), st)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	return &pipeline{cfg: cfg, store: st, pub: pub, merger: merge.New(mergeOptions(cfg)), fetcher: fetch.New(fetch.Options{Timeout: cfg.Fetch.Timeout, MaxBytes: cfg.Fetch.MaxBytes})}, nil
 }
 
 func (p *pipeline) Close() error { return p.store.Close() }
@@ -107,22 +96,23 @@ func (p *pipeline) fetchAll(ctx context.Context) error {
 	return nil
 }
 
-// build is `talkstream build` after a full cycle: the store's items were
-// all derived by this fetch with the current merge settings, so cmd's
-// build (which rebuilds items only when the settings' fingerprint changed)
-// goes straight to rendering.
-func (p *pipeline) build(ctx context.Context) (*publish.Site, error) {
-	return p.render(ctx)
+// build is `talkstream build -out dir` after a full cycle: the store's
+// items were all derived by this fetch with the current merge settings, so
+// cmd's build (which rebuilds items only when the settings' fingerprint
+// changed) goes straight to publishing and exporting.
+func (p *pipeline) build(ctx context.Context, dir string) (publish.ExportStats, error) {
+	if err := p.sync(ctx); err != nil {
+		return publish.ExportStats{}, err
+	}
+	return p.pub.Export(ctx, dir, false)
 }
 
-func (p *pipeline) render(ctx context.Context) (*publish.Site, error) {
-	items, err := p.store.Items(ctx, 0)
-	if err != nil {
-		return nil, err
-	}
+// sync renders the items that changed, as serve does after a tick.
+func (p *pipeline) sync(ctx context.Context) error {
 	srcs, err := p.sources(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return publish.Render(publishOptions(p.cfg), items, srcs, time.Now().UTC())
+	_, err = p.pub.Sync(ctx, srcs, time.Now().UTC())
+	return err
 }

@@ -1,0 +1,210 @@
+package publish
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/talkstream/talkstream/publish/index"
+)
+
+// manifestName is the file, in an exported directory, that lists each
+// output written there with its ETag: the next Export rewrites only the
+// outputs whose ETag changed and removes those that no longer exist.
+const manifestName = ".talkstream-outputs.json"
+
+// ExportStats says what an Export did.
+type ExportStats struct {
+	Written, Kept, Removed int
+}
+
+// Export writes every output and its gzip sibling (NAME.gz) under dir, one
+// output at a time, each through a temporary file and a rename so that a
+// web server reading dir never sees half a file. An output whose ETag is
+// the one the last Export wrote is kept as it is, modification time
+// included; full rewrites everything. Outputs of the last Export that no
+// longer exist (a tag that vanished) are removed. Modification times are
+// the outputs' Last-Modified. Folders such as /tags/xen/ get an index.html.
+func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportStats, error) {
+	var stats ExportStats
+	s := p.cur.Load()
+	if s == nil {
+		return stats, errors.New("publish: export before the first sync")
+	}
+	old := map[string]string{}
+	if !full {
+		if b, err := os.ReadFile(filepath.Join(dir, manifestName)); err == nil {
+			json.Unmarshal(b, &old) // an unreadable manifest: write everything
+		}
+	}
+	now := map[string]string{}
+	made := map[string]bool{}
+	write := func(o outputRef, etag string, body func() ([]byte, error)) error {
+		name := o.fileName()
+		now[name] = etag
+		if old[name] == etag && !full {
+			if _, err := os.Stat(filepath.Join(dir, filepath.FromSlash(name))); err == nil {
+				stats.Kept++
+				return nil
+			}
+		}
+		b, err := body()
+		if err != nil {
+			return fmt.Errorf("publish: %s: %w", o.path(), err)
+		}
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		if d := filepath.Dir(file); !made[d] {
+			if err := os.MkdirAll(d, 0o755); err != nil {
+				return fmt.Errorf("publish: write %s: %w", o.path(), err)
+			}
+			made[d] = true
+		}
+		mod := p.modTime(s, o)
+		if err := writeFile(file, b, mod); err != nil {
+			return fmt.Errorf("publish: write %s: %w", o.path(), err)
+		}
+		gz := gzipBytes(b)
+		if o.fixed != nil {
+			gz = o.fixed.gz
+		}
+		if err := writeFile(file+".gz", gz, mod); err != nil {
+			return fmt.Errorf("publish: write %s.gz: %w", o.path(), err)
+		}
+		stats.Written++
+		return nil
+	}
+
+	for _, path := range sortedKeys(s.fixed) {
+		f := s.fixed[path]
+		o := outputRef{fixed: f}
+		if err := write(o, f.etag, func() ([]byte, error) { return f.body, nil }); err != nil {
+			return stats, err
+		}
+	}
+	for _, prefix := range sortedKeys(s.streams) {
+		if err := p.exportStream(ctx, s, s.streams[prefix], write); err != nil {
+			return stats, err
+		}
+	}
+
+	for _, name := range sortedKeys(old) {
+		if _, ok := now[name]; ok {
+			continue
+		}
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		for _, f := range []string{file, file + ".gz"} {
+			if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return stats, fmt.Errorf("publish: remove %s: %w", name, err)
+			}
+		}
+		removeEmptyDirs(dir, filepath.Dir(file))
+		stats.Removed++
+	}
+	b, err := json.MarshalIndent(now, "", " ")
+	if err != nil {
+		return stats, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return stats, err
+	}
+	if err := writeFile(filepath.Join(dir, manifestName), b, time.Now()); err != nil {
+		return stats, fmt.Errorf("publish: write %s: %w", manifestName, err)
+	}
+	return stats, nil
+}
+
+// exportStream writes a stream's pages in order, walking its index once
+// (keyset paging): a page's members are read only when one of its outputs
+// changed.
+func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamView,
+	write func(outputRef, string, func() ([]byte, error)) error) error {
+	total := p.pageCount(st)
+	var after *index.After
+	for n := 1; n <= total; n++ {
+		var members []index.Member
+		read := false
+		load := func() error {
+			if read {
+				return nil
+			}
+			ms, err := p.store.Members(ctx, st.Prefix, after, p.opts.Limit)
+			members, read = ms, true
+			return err
+		}
+		for _, file := range streamFiles {
+			if n > 1 && !onEveryPage(file) {
+				continue
+			}
+			o := outputRef{st: st, n: n, file: file}
+			err := write(o, p.etag(s, o), func() ([]byte, error) {
+				if err := load(); err != nil {
+					return nil, err
+				}
+				return p.assemblePage(ctx, s, o, members)
+			})
+			if err != nil {
+				return err
+			}
+		}
+		if n == total {
+			break
+		}
+		// The next page starts after this one's last member; when nothing
+		// of this page was written, find it without reading the page.
+		if read && len(members) == p.opts.Limit {
+			m := members[len(members)-1]
+			after = &index.After{Published: m.Published, ItemID: m.ItemID}
+			continue
+		}
+		start, err := p.pageStart(ctx, st, n+1)
+		if err != nil {
+			return err
+		}
+		after = start
+	}
+	return nil
+}
+
+// removeEmptyDirs removes dir and its parents up to root while they are
+// empty: a facet that vanished leaves no folder behind.
+func removeEmptyDirs(root, dir string) {
+	root = filepath.Clean(root)
+	for dir = filepath.Clean(dir); dir != root && len(dir) > len(root); dir = filepath.Dir(dir) {
+		entries, err := os.ReadDir(dir)
+		if err != nil || len(entries) > 0 {
+			return
+		}
+		os.Remove(dir)
+	}
+}
+
+// writeFile writes data to name through a temporary file and a rename.
+func writeFile(name string, data []byte, mod time.Time) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chtimes(tmp, mod, mod)
+	}
+	if err == nil {
+		err = os.Rename(tmp, name)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}

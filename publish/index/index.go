@@ -1,0 +1,150 @@
+// Package index is the contract between publish and the store: what publish
+// keeps of each item once it has rendered it (its fragments), which streams
+// each item belongs to, and each stream's version. publish declares what it
+// needs here; the store implements it for each database engine, as
+// database/sql/driver is implemented by drivers and used by database/sql.
+//
+// The store only keeps and finds these records: every decision (what an
+// item looks like in a feed, which streams it belongs to, when a stream
+// changed) is publish's.
+package index
+
+import (
+	"context"
+	"time"
+
+	"github.com/talkstream/talkstream"
+)
+
+// Fragment is one item rendered once for every output: its RSS <item>, Atom
+// <entry>, JSON Feed item and HTML card. None of them depends on the stream
+// or page the item is shown in, so every stream assembles the same bytes.
+type Fragment struct {
+	ItemID    string
+	Rev       int64     // the item revision it was rendered from
+	Hash      string    // of the bytes below and Streams: unchanged when the item looks the same
+	Published time.Time // the order of streams: newest first, ties by item id
+	Updated   time.Time
+	Streams   []string // prefixes of the streams the item is in, e.g. "/", "/tags/xen/"
+	RSS       []byte
+	Atom      []byte
+	JSON      []byte
+	Card      []byte
+}
+
+// Format names one of a fragment's renderings.
+type Format int
+
+// The formats of a fragment.
+const (
+	RSS Format = iota + 1
+	Atom
+	JSON
+	Card
+)
+
+// Changed is an item whose revision is past publish's cursor: new, changed,
+// or newly hidden.
+type Changed struct {
+	Item   talkstream.Item // with its entries
+	Rev    int64
+	Hidden bool // moderated away: the item leaves every stream
+}
+
+// Cursor is a position in the order of item revisions.
+type Cursor struct {
+	Rev    int64
+	ItemID string
+}
+
+// Member is one item of a stream, in stream order.
+type Member struct {
+	ItemID    string
+	Published time.Time
+	Updated   time.Time
+}
+
+// After is a keyset position in a stream: the members after it are older
+// (or as old with a greater item id).
+type After struct {
+	Published time.Time
+	ItemID    string
+}
+
+// YearCount is how many items of a stream were published in one year (0 for
+// undated ones).
+type YearCount struct {
+	Year  int `json:"y"`
+	Count int `json:"n"`
+}
+
+// Stream is one stream's summary: enough to answer a conditional request,
+// number its pages and draw its navigation without reading its items.
+type Stream struct {
+	Prefix   string // "/" or "/DIR/SLUG/"
+	Dir, Key string // the facet's dimension and key; "" for the main stream
+	Count    int
+	Latest   time.Time   // newest published
+	Updated  time.Time   // newest updated
+	Years    []YearCount // newest year first, undated last
+	Version  int64       // the publish version it last changed in
+	Modified time.Time   // when it last changed: Last-Modified
+}
+
+// Slug is the path segment a facet key got. Once given it is kept, so that
+// a facet's address never changes.
+type Slug struct {
+	Dir, Key, Slug string
+}
+
+// State is where publishing stands against the items.
+type State struct {
+	ItemRev     int64  // the newest item revision
+	Cursor      Cursor // the last item revision publish has rendered
+	Fingerprint string // of the publish options the fragments were rendered with
+	Version     int64  // the newest publish version
+	Dirty       bool   // some stream lost an item since (merged away, pruned) and needs its summary again
+}
+
+// Store is what publish reads and writes. Every method is safe for
+// concurrent use; Update runs fn in one write transaction.
+type Store interface {
+	PublishState(ctx context.Context) (State, error)
+	// ChangedItems returns up to limit items whose revision is past after,
+	// in revision order.
+	ChangedItems(ctx context.Context, after Cursor, limit int) ([]Changed, error)
+	Slugs(ctx context.Context) ([]Slug, error)
+	Streams(ctx context.Context) ([]Stream, error)
+	// Members returns up to limit members of a stream after a position
+	// (from the newest when after is nil).
+	Members(ctx context.Context, prefix string, after *After, limit int) ([]Member, error)
+	// Fragments returns one rendering of each of the items that has one.
+	Fragments(ctx context.Context, f Format, itemIDs []string) (map[string][]byte, error)
+	UpdatePublish(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one write transaction of publishing.
+type Tx interface {
+	// FragmentStreams returns the stored hash and streams of each item
+	// that has a fragment.
+	FragmentStreams(itemIDs []string) (map[string]Fragment, error)
+	PutFragments(fs []*Fragment) error
+	DeleteFragments(itemIDs []string) error
+	// SetMembers makes the stored streams of an item fr's (the item
+	// leaves the streams it was in and is not in any more).
+	AddMembers(prefix string, ms []Member) error
+	RemoveMembers(prefix string, itemIDs []string) error
+	PutSlugs(ss []Slug) error
+	// MarkDirty records that streams need their summary again; MarkAllDirty
+	// every stream (a change of publish options).
+	MarkDirty(prefixes []string) error
+	MarkAllDirty() error
+	// DirtyStreams returns the prefixes of the streams marked dirty.
+	DirtyStreams() ([]string, error)
+	// StreamStats counts a stream's members by year and finds its newest
+	// dates, from the members table.
+	StreamStats(prefix string) (Stream, error)
+	PutStream(s Stream) error
+	DeleteStream(prefix string) error
+	SetState(cursor Cursor, fingerprint string, version int64) error
+}

@@ -1,0 +1,124 @@
+package publish
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/talkstream/talkstream"
+)
+
+// Speaker is a configured speaker; items name speakers by ID.
+type Speaker struct{ ID, Name, URL string }
+
+// Event is a configured event series. ID is a prefix such as "fosdem"; items
+// name a particular event with its year, as in "fosdem-2014".
+type Event struct{ ID, Name string }
+
+// Options configures publishing. The zero values of Language, Limit, MaxAge
+// and CacheSize mean their defaults.
+type Options struct {
+	Title       string // e.g. "MirageOS talks and news"
+	Description string
+	BaseURL     string // e.g. "https://talks.example.org/"; ids and self links use it; a missing final "/" is added
+	Language    string // default "en"
+	Limit       int    // items per feed and per page, newest first; default 50
+	Speakers    []Speaker
+	Events      []Event
+	MaxAge      time.Duration // Cache-Control max-age; 0 means 5m, NoCache means max-age=0
+	CacheSize   int64         // bytes of assembled outputs kept in memory; default 64 MiB
+}
+
+// NoCache as Options.MaxAge makes every response say max-age=0, so that
+// clients revalidate (and get a 304) each time.
+const NoCache time.Duration = -1
+
+const (
+	defaultLanguage  = "en"
+	defaultLimit     = 50
+	defaultMaxAge    = 5 * time.Minute
+	defaultCacheSize = 64 << 20
+
+	// tagDate is the date part of every tag: URI this site mints. It must
+	// never change: ids are how feed readers recognise items they have seen.
+	tagDate = "2026"
+
+	summaryRunes = 300 // plain-text summaries on the page and in JSON Feed
+
+	// renderVersion is part of every fragment's fingerprint: change it when
+	// a change to this package changes what an item renders to, so that
+	// every fragment is rendered again once.
+	renderVersion = "2"
+)
+
+// ErrBaseURL is returned when Options.BaseURL is not an absolute http or
+// https URL.
+var ErrBaseURL = errors.New("publish: base URL must be an absolute http(s) URL")
+
+// normalized returns the options with defaults filled in, and the base URL's
+// host.
+func (opts Options) normalized() (Options, string, error) {
+	u, err := url.Parse(strings.TrimSpace(opts.BaseURL))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
+		return opts, "", fmt.Errorf("%w: %q", ErrBaseURL, opts.BaseURL)
+	}
+	opts.BaseURL = u.String()
+	if !strings.HasSuffix(opts.BaseURL, "/") {
+		opts.BaseURL += "/"
+	}
+	if opts.Language == "" {
+		opts.Language = defaultLanguage
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = defaultLimit
+	}
+	switch {
+	case opts.MaxAge == 0:
+		opts.MaxAge = defaultMaxAge
+	case opts.MaxAge < 0:
+		opts.MaxAge = 0
+	}
+	if opts.CacheSize <= 0 {
+		opts.CacheSize = defaultCacheSize
+	}
+	opts.Title = cleanText(opts.Title)
+	opts.Description = cleanText(opts.Description)
+	if opts.Title == "" {
+		opts.Title = u.Hostname()
+	}
+	return opts, strings.ToLower(u.Hostname()), nil
+}
+
+// fingerprint names everything a fragment or a stream's header is rendered
+// from besides the item itself: the options that reach the outputs, the
+// names of the sources (links say which source they came from) and this
+// package's render version. Fragments rendered under another fingerprint
+// are rendered again, once.
+func fingerprint(opts Options, sources []talkstream.Source) string {
+	names := make([][2]string, 0, len(sources))
+	for i := range sources {
+		s := &sources[i]
+		name := ""
+		if s.Kind != talkstream.SourceCurated {
+			name = cleanText(s.DisplayTitle())
+		}
+		names = append(names, [2]string{s.ID, name})
+	}
+	b, _ := json.Marshal(struct {
+		V                              string
+		Title, Description, Base, Lang string
+		Limit                          int
+		MaxAge                         time.Duration
+		Speakers                       []Speaker
+		Events                         []Event
+		Sources                        [][2]string
+	}{renderVersion, opts.Title, opts.Description, opts.BaseURL, opts.Language, opts.Limit, opts.MaxAge,
+		opts.Speakers, opts.Events, names})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:8])
+}

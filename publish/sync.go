@@ -1,0 +1,276 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/publish/index"
+)
+
+// syncBatch is how many changed items Sync renders and writes at a time: it
+// bounds the memory of a first Sync over a large store.
+const syncBatch = 256
+
+// SyncStats says what a Sync did.
+type SyncStats struct {
+	Rendered int  // items rendered
+	Changed  int  // of those, items whose outputs changed
+	Removed  int  // items that left every stream (hidden)
+	Streams  int  // streams whose version changed
+	Full     bool // the publish options changed: every item was rendered again
+}
+
+// Sync brings the published state up to date with the store's items and
+// with sources (the configured sources with their fetch state): it renders
+// the fragments of exactly the items that changed since the last Sync (all
+// of them, once, when the options or the sources' names changed), updates
+// the streams they are in and gives each changed stream a new version. A
+// Sync with nothing new renders nothing. now becomes the Last-Modified of
+// the streams that changed.
+func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now time.Time) (SyncStats, error) {
+	p.syncMu.Lock()
+	defer p.syncMu.Unlock()
+	var stats SyncStats
+	now = now.UTC().Truncate(time.Second)
+	fp := fingerprint(p.opts, sources)
+	state, err := p.store.PublishState(ctx)
+	if err != nil {
+		return stats, err
+	}
+	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && !state.Dirty &&
+		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version {
+		// Nothing to render: only the sources' health may have changed.
+		next := cur.withSources(p.sourcesView(sources))
+		if err := p.fixedOutputs(next, sources); err != nil {
+			return stats, err
+		}
+		p.cur.Store(next)
+		return stats, nil
+	}
+	slugs, err := p.store.Slugs(ctx)
+	if err != nil {
+		return stats, err
+	}
+	r := newRenderer(p.opts, p.host, sources, newFacetSet(slugs))
+	r.configuredSpeakers()
+
+	cursor := state.Cursor
+	stats.Full = state.Fingerprint != fp
+	if stats.Full {
+		cursor = index.Cursor{}
+		err := p.store.UpdatePublish(ctx, func(tx index.Tx) error {
+			// The main stream exists from the first Sync on, empty or not.
+			return errors.Join(tx.MarkAllDirty(), tx.MarkDirty([]string{"/"}))
+		})
+		if err != nil {
+			return stats, err
+		}
+	}
+	for {
+		batch, err := p.store.ChangedItems(ctx, cursor, syncBatch)
+		if err != nil {
+			return stats, err
+		}
+		if len(batch) == 0 {
+			break
+		}
+		frags, err := r.fragments(batch)
+		if err != nil {
+			return stats, err
+		}
+		last := batch[len(batch)-1]
+		cursor = index.Cursor{Rev: last.Rev, ItemID: last.Item.ID}
+		err = p.store.UpdatePublish(ctx, func(tx index.Tx) error {
+			return applyBatch(tx, batch, frags, r.facets.takeFresh(), &stats)
+		})
+		if err != nil {
+			return stats, err
+		}
+		stats.Rendered += len(batch)
+	}
+
+	version := state.Version
+	err = p.store.UpdatePublish(ctx, func(tx index.Tx) error {
+		if fresh := r.facets.takeFresh(); len(fresh) > 0 {
+			if err := tx.PutSlugs(fresh); err != nil {
+				return err
+			}
+		}
+		dirty, err := tx.DirtyStreams()
+		if err != nil {
+			return err
+		}
+		if len(dirty) > 0 {
+			version++
+		}
+		stats.Streams = len(dirty)
+		for _, prefix := range dirty {
+			if err := refreshStream(tx, r.facets, prefix, version, now); err != nil {
+				return err
+			}
+		}
+		return tx.SetState(cursor, fp, version)
+	})
+	if err != nil {
+		return stats, err
+	}
+	snap, err := p.load(ctx, fp, r, sources, version)
+	if err != nil {
+		return stats, err
+	}
+	p.cur.Store(snap)
+	return stats, nil
+}
+
+// fragments renders a batch of changed items, spreading the work (above all
+// sanitising) over the CPUs. A hidden item has no fragment.
+func (r *renderer) fragments(batch []index.Changed) ([]*index.Fragment, error) {
+	views := make([]*itemView, len(batch))
+	parallel(len(batch), func(i int) {
+		if !batch[i].Hidden {
+			views[i] = r.view(&batch[i].Item)
+		}
+	})
+	var visible []*itemView
+	for _, v := range views {
+		if v != nil {
+			visible = append(visible, v)
+		}
+	}
+	r.attachFacets(visible) // claims slugs: one goroutine
+	out := make([]*index.Fragment, len(batch))
+	errs := make([]error, len(batch))
+	parallel(len(batch), func(i int) {
+		if views[i] != nil {
+			out[i], errs[i] = r.fragment(views[i], batch[i].Rev)
+		}
+	})
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("publish: item %s: %w", batch[i].Item.ID, err)
+		}
+	}
+	return out, nil
+}
+
+// parallel calls fn(0) … fn(n-1) on as many goroutines as there are CPUs.
+func parallel(n int, fn func(int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// applyBatch stores a batch's fragments and moves its items between
+// streams, marking every stream an item entered, left or changed in.
+func applyBatch(tx index.Tx, batch []index.Changed, frags []*index.Fragment, fresh []index.Slug, stats *SyncStats) error {
+	if len(fresh) > 0 {
+		if err := tx.PutSlugs(fresh); err != nil {
+			return err
+		}
+	}
+	ids := make([]string, len(batch))
+	for i, c := range batch {
+		ids[i] = c.Item.ID
+	}
+	old, err := tx.FragmentStreams(ids)
+	if err != nil {
+		return err
+	}
+	var put []*index.Fragment
+	var gone []string
+	remove := map[string][]string{}    // stream → items leaving it
+	add := map[string][]index.Member{} // stream → items entering it
+	dirty := map[string]bool{}
+	for i, c := range batch {
+		prev, had := old[c.Item.ID]
+		f := frags[i]
+		switch {
+		case f == nil && !had:
+			continue
+		case f == nil:
+			gone = append(gone, c.Item.ID)
+			stats.Removed++
+		case had && prev.Hash == f.Hash:
+			continue // rendered the same: no stream changes
+		default:
+			put = append(put, f)
+			stats.Changed++
+			m := index.Member{ItemID: f.ItemID, Published: f.Published, Updated: f.Updated}
+			for _, s := range f.Streams {
+				add[s] = append(add[s], m)
+				dirty[s] = true
+			}
+		}
+		for _, s := range prev.Streams {
+			// Its order key may have changed: leave and enter again.
+			remove[s] = append(remove[s], c.Item.ID)
+			dirty[s] = true
+		}
+	}
+	for _, s := range sortedKeys(remove) {
+		if err := tx.RemoveMembers(s, remove[s]); err != nil {
+			return err
+		}
+	}
+	for _, s := range sortedKeys(add) {
+		if err := tx.AddMembers(s, add[s]); err != nil {
+			return err
+		}
+	}
+	if err := tx.PutFragments(put); err != nil {
+		return err
+	}
+	if err := tx.DeleteFragments(gone); err != nil {
+		return err
+	}
+	return tx.MarkDirty(sortedKeys(dirty))
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// refreshStream summarises a dirty stream again under a new version; a
+// stream left empty is dropped (its outputs vanish).
+func refreshStream(tx index.Tx, facets *facetSet, prefix string, version int64, now time.Time) error {
+	st, err := tx.StreamStats(prefix)
+	if err != nil {
+		return err
+	}
+	if st.Count == 0 && prefix != "/" {
+		return tx.DeleteStream(prefix)
+	}
+	if prefix != "/" {
+		dir, slug, ok := strings.Cut(strings.Trim(prefix, "/"), "/")
+		f := facets.bySlug(dir, slug)
+		if !ok || f == nil {
+			return fmt.Errorf("publish: stream %s has no facet", prefix)
+		}
+		st.Dir, st.Key = f.dir, f.key
+	}
+	st.Version, st.Modified = version, now
+	return tx.PutStream(st)
+}
