@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -108,3 +109,13 @@ func assembleAll(p *Publisher, st *store.Store) (*testSite, error) {
 	}
 	return s, nil
 }
+
+// hideItem stores an item as moderated away (feeds.yaml hide:).
+func hideItem(ctx context.Context, st *store.Store, it talkstream.Item) error {
+	return st.Update(ctx, func(tx *store.Tx) error {
+		it.Entries = nil
+		return tx.SaveItems([]*merge.ItemRecord{{Item: &it, Keys: []string{"id:" + it.ID}, Hidden: true}})
+	})
+}
+
+func containsBytes(b []byte, s string) bool { return s != "" && bytes.Contains(b, []byte(s)) }

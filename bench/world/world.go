@@ -25,6 +25,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -77,6 +78,7 @@ type Feed struct {
 	ETag         string
 	LastModified string
 	Entries      int
+	Fresh        int // entries added since generation (AddEntry), newer than the rest
 	Speaker      int // person and Vimeo feeds: the speaker the feed belongs to; -1 otherwise
 }
 
@@ -88,6 +90,7 @@ type World struct {
 	byPath   map[string]*Feed
 
 	requests, notModified atomic.Int64
+	mu                    sync.RWMutex // guards the feeds' bodies against AddEntry
 }
 
 // Speaker is a generated person, listed in the config.
@@ -155,13 +158,43 @@ func New(opts Options) *World {
 			f.Speaker = i % len(w.Speakers)
 		}
 		f.Entries = opts.Entries
-		f.Body = w.generate(f)
-		sum := sha256.Sum256(f.Body)
-		f.ETag = `"` + hex.EncodeToString(sum[:8]) + `"`
-		f.LastModified = epoch.Add(-time.Duration(i) * time.Minute).Format(http.TimeFormat)
+		w.regenerate(f, epoch.Add(-time.Duration(i)*time.Minute))
 		w.byPath[f.Path] = f
 	}
 	return w
+}
+
+// regenerate writes the feed's body and validators.
+func (w *World) regenerate(f *Feed, modified time.Time) {
+	f.Body = w.generate(f)
+	sum := sha256.Sum256(f.Body)
+	f.ETag = `"` + hex.EncodeToString(sum[:8]) + `"`
+	f.LastModified = modified.Format(http.TimeFormat)
+}
+
+// AddEntryPath is where a POST with ?feed=N calls AddEntry(N), for
+// measuring incremental cycles by hand against `talkbench world`.
+const AddEntryPath = "/_world/add-entry"
+
+// AddEntry publishes one new entry, newer than every other, in feed i: the
+// rest of the feed stays byte for byte what it was, its ETag changes. This is
+// the benchmarks' "one new post" for incremental cycles.
+func (w *World) AddEntry(i int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	f := &w.Feeds[i]
+	f.Fresh++
+	w.regenerate(f, entryDate(f.Index, -f.Fresh))
+}
+
+// entryRand is the random stream of entry j: the feed's own for the
+// generated entries, one of its own for each entry added later, so that an
+// added entry changes nothing of the others.
+func (w *World) entryRand(f *Feed, j int, feed *rand.Rand) *rand.Rand {
+	if j >= 0 {
+		return feed
+	}
+	return rand.New(rand.NewPCG(w.Opts.Seed^0x5eed, uint64(f.Index)<<20|uint64(-j)))
 }
 
 // TotalEntries is the number of entries in every feed together.
@@ -203,11 +236,22 @@ func (w *World) ResetCounts() { w.requests.Store(0); w.notModified.Store(0) }
 // and Last-Modified, answering If-None-Match and If-Modified-Since with 304.
 func (w *World) Handler() http.Handler {
 	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == AddEntryPath && r.Method == http.MethodPost {
+			i, err := strconv.Atoi(r.URL.Query().Get("feed"))
+			if err != nil || i < 0 || i >= len(w.Feeds) {
+				http.Error(rw, "feed=N: one of the world's feeds", http.StatusBadRequest)
+				return
+			}
+			w.AddEntry(i)
+			return
+		}
 		f := w.byPath[r.URL.RequestURI()]
 		if f == nil {
 			http.NotFound(rw, r)
 			return
 		}
+		w.mu.RLock()
+		defer w.mu.RUnlock()
 		w.requests.Add(1)
 		h := rw.Header()
 		h.Set("ETag", f.ETag)
@@ -515,7 +559,7 @@ func (w *World) generate(f *Feed) []byte {
 
 // blog writes an Atom feed shaped like mirage-www's: no summary or
 // published, xhtml content in a div, RFC 3339 dates with -00:00.
-func (w *World) blog(b *strings.Builder, r *rand.Rand, f *Feed) {
+func (w *World) blog(b *strings.Builder, feedRand *rand.Rand, f *Feed) {
 	i := f.Index
 	site := fmt.Sprintf("https://blog%04d.example.org/", i)
 	fmt.Fprintf(b, `<?xml version="1.0" encoding="utf-8"?>
@@ -532,7 +576,8 @@ func (w *World) blog(b *strings.Builder, r *rand.Rand, f *Feed) {
 		s := w.Speakers[(i+k*11)%len(w.Speakers)]
 		fmt.Fprintf(b, "  <contributor>\n    <name>%s</name>\n    <uri>https://%s.example.com</uri>\n  </contributor>\n", s.Name, s.Alias)
 	}
-	for j := range f.Entries {
+	for j := -f.Fresh; j < f.Entries; j++ {
+		r := w.entryRand(f, j, feedRand)
 		u := blogEntryURL(i, j)
 		fmt.Fprintf(b, "  <entry>\n    <id>%s</id>\n    <title>%s</title>\n", u, xmlEscape(title(r, w, i, j)))
 		for k := range 1 + r.IntN(2) {
@@ -554,7 +599,7 @@ func (w *World) blog(b *strings.Builder, r *rand.Rand, f *Feed) {
 // person writes a personal RSS 2.0 feed with escaped HTML descriptions;
 // one entry in 20 is a cross-post of a blog entry, linked over http with
 // utm_ tracking parameters.
-func (w *World) person(b *strings.Builder, r *rand.Rand, f *Feed) {
+func (w *World) person(b *strings.Builder, feedRand *rand.Rand, f *Feed) {
 	i := f.Index
 	s := w.Speakers[f.Speaker]
 	site := fmt.Sprintf("https://person%04d.example.net/", i)
@@ -569,7 +614,8 @@ func (w *World) person(b *strings.Builder, r *rand.Rand, f *Feed) {
     <generator>talkstream bench world</generator>
     <atom:link href="%snews.rss" rel="self" type="application/rss+xml" />
 `, s.Name, site, s.Name, entryDate(i, 0).Format(time.RFC1123Z), site)
-	for j := range f.Entries {
+	for j := -f.Fresh; j < f.Entries; j++ {
+		r := w.entryRand(f, j, feedRand)
 		t := title(r, w, i, j)
 		link := fmt.Sprintf("%snotes/%d-%03d", site, i, j)
 		guid := link
@@ -602,7 +648,7 @@ func (w *World) person(b *strings.Builder, r *rand.Rand, f *Feed) {
 // youtube writes a channel feed: yt:videoId, media:group with a plain-text
 // description of 1–5 KB (YouTube caps descriptions at 5,000 characters),
 // a thumbnail, star rating and view count.
-func (w *World) youtube(b *strings.Builder, r *rand.Rand, f *Feed) {
+func (w *World) youtube(b *strings.Builder, feedRand *rand.Rand, f *Feed) {
 	i := f.Index
 	ch := channelID(i)
 	name := fmt.Sprintf("Conference Channel %d", i)
@@ -619,7 +665,8 @@ func (w *World) youtube(b *strings.Builder, r *rand.Rand, f *Feed) {
  </author>
  <published>2013-11-04T10:12:31+00:00</published>
 `, ch, ch, ch, name, ch, name, ch)
-	for j := range f.Entries {
+	for j := -f.Fresh; j < f.Entries; j++ {
+		r := w.entryRand(f, j, feedRand)
 		id := youtubeID(i, j)
 		t := xmlEscape(title(r, w, i, j))
 		d := entryDate(i, j)
@@ -660,7 +707,7 @@ func (w *World) youtube(b *strings.Builder, r *rand.Rand, f *Feed) {
 
 // vimeo writes a user's videos RSS: CDATA HTML descriptions with the
 // thumbnail first, tag: GUIDs, media:content with player and thumbnail.
-func (w *World) vimeo(b *strings.Builder, r *rand.Rand, f *Feed) {
+func (w *World) vimeo(b *strings.Builder, feedRand *rand.Rand, f *Feed) {
 	i := f.Index
 	s := w.Speakers[f.Speaker]
 	user := fmt.Sprintf("user%04d", i)
@@ -681,7 +728,8 @@ func (w *World) vimeo(b *strings.Builder, r *rand.Rand, f *Feed) {
 		<pubDate>%s</pubDate>
 		<ttl>60</ttl>
 `, s.Name, user, s.Name, s.Name, user, user, entryDate(i, 0).Format(time.RFC1123Z))
-	for j := range f.Entries {
+	for j := -f.Fresh; j < f.Entries; j++ {
+		r := w.entryRand(f, j, feedRand)
 		id := vimeoID(i, j)
 		t := title(r, w, i, j)
 		d := entryDate(i, j)

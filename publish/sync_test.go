@@ -1,0 +1,146 @@
+package publish
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/talkstream/talkstream"
+)
+
+// TestSyncRendersOnlyChanges: a Sync renders exactly the items whose
+// revision changed; with nothing new it renders nothing and changes no
+// stream; a change of options renders everything once.
+func TestSyncRendersOnlyChanges(t *testing.T) {
+	ctx := context.Background()
+	p, st, err := newTestPublisher(t, fixtureOptions(), fixtureItems(), fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := p.cur.Load()
+
+	stats, err := p.Sync(ctx, fixtureSources(), now.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats != (SyncStats{}) {
+		t.Errorf("a Sync with nothing new: %+v, want nothing done", stats)
+	}
+	if after := p.cur.Load(); after.version != before.version {
+		t.Errorf("version moved from %d to %d with nothing new", before.version, after.version)
+	}
+
+	// One item changes: one is rendered, the streams it is in get a new
+	// version, the others keep theirs.
+	items := fixtureItems()
+	changed := items[len(items)-1]
+	changed.Summary = "A new summary."
+	if err := putItems(ctx, st, []talkstream.Item{changed}); err != nil {
+		t.Fatal(err)
+	}
+	stats, err = p.Sync(ctx, fixtureSources(), now.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Rendered != 1 || stats.Changed != 1 || stats.Full {
+		t.Errorf("one change: %+v", stats)
+	}
+	after := p.cur.Load()
+	var moved []string
+	for prefix, sv := range after.streams {
+		if sv.Version != before.streams[prefix].Version {
+			moved = append(moved, prefix)
+		}
+	}
+	slices.Sort(moved)
+	// The fixture's last item: news by anil and a speaker named in the
+	// feed, tagged release.
+	want := []string{"/", "/kinds/news/", "/speakers/anil/", "/speakers/eve-img-src-x/", "/tags/release/"}
+	if !slices.Equal(moved, want) {
+		t.Errorf("streams with a new version: %v, want the changed item's %v", moved, want)
+	}
+
+	// Other options: every item rendered again, once.
+	opts := fixtureOptions()
+	opts.Title = "Another title"
+	p2, err := New(opts, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats, err = p2.Sync(ctx, fixtureSources(), now.Add(3*time.Hour)); err != nil || !stats.Full || stats.Rendered != len(items) {
+		t.Errorf("new options: %+v, %v; want all %d items rendered", stats, err, len(items))
+	}
+	if stats, err = p2.Sync(ctx, fixtureSources(), now.Add(4*time.Hour)); err != nil || stats.Rendered != 0 {
+		t.Errorf("then again: %+v, %v; want nothing rendered", stats, err)
+	}
+}
+
+// TestSyncHiddenAndVanished: an item hidden by moderation leaves every
+// stream, and a facet it alone had vanishes with its outputs.
+func TestSyncHiddenAndVanished(t *testing.T) {
+	ctx := context.Background()
+	items := fixtureItems()
+	p, st, err := newTestPublisher(t, fixtureOptions(), items, fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := p.lookup(p.cur.Load(), "/tags/release/"); !ok {
+		t.Fatal("no /tags/release/ to begin with")
+	}
+	// Hide the one item tagged release.
+	var rel talkstream.Item
+	for _, it := range items {
+		if slices.Contains(it.Tags, "release") {
+			rel = it
+		}
+	}
+	if err := hideItem(ctx, st, rel); err != nil {
+		t.Fatal(err)
+	}
+	stats, err := p.Sync(ctx, fixtureSources(), now.Add(time.Hour))
+	if err != nil || stats.Removed != 1 {
+		t.Fatalf("Sync: %+v, %v; want one item removed", stats, err)
+	}
+	s, err := assembleAll(p, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := s.outputs["/tags/release/"]; ok {
+		t.Error("the vanished tag still has outputs")
+	}
+	for path, o := range s.outputs {
+		if o.kind != kindAsset && containsBytes(o.body, rel.Link) {
+			t.Errorf("%s still shows the hidden item", path)
+		}
+	}
+}
+
+// TestSlugsKept: a facet keeps its slug once given, even when a label that
+// sorts before it and has the same slug comes later.
+func TestSlugsKept(t *testing.T) {
+	ctx := context.Background()
+	opts := Options{Title: "T", BaseURL: "https://example.org/"}
+	first := []talkstream.Item{{ID: "a", Title: "a", Link: "https://example.org/a", Published: date(2024, 1, 1), Tags: []string{"c"}}}
+	p, st, err := newTestPublisher(t, opts, first, nil, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := talkstream.Item{ID: "b", Title: "b", Link: "https://example.org/b", Published: date(2024, 1, 2), Tags: []string{"C"}}
+	if err := putItems(ctx, st, []talkstream.Item{later}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Sync(ctx, nil, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := assembleAll(p, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := feedTitles(t, s, "/tags/c/atom.xml"); !slices.Equal(got, []string{"a"}) {
+		t.Errorf("/tags/c/ = %v, want the first tag's item", got)
+	}
+	if got := feedTitles(t, s, "/tags/c-2/atom.xml"); !slices.Equal(got, []string{"b"}) {
+		t.Errorf("/tags/c-2/ = %v, want the later tag's item", got)
+	}
+}
