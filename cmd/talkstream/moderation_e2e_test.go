@@ -26,7 +26,7 @@ func TestModeration(t *testing.T) {
 		}
 		return dir, readFeed(t, dir)
 	}
-	_, before := build("before")
+	incDir, before := build("before")
 
 	// The cross-posted MirageOS 2.0 release is blog + person feed + curated;
 	// any single-source item will do for hiding.
@@ -70,6 +70,22 @@ func TestModeration(t *testing.T) {
 	}
 
 	dir, after := build("after")
+
+	// The same change built incrementally over the first build: only what
+	// changed is written, and the folder ends up as the full build is, byte
+	// for byte, modification times included.
+	code, out, errs = cli(t, "build", "-config", cfgPath, "-out", incDir)
+	if code != 0 || !regexp.MustCompile(`wrote [1-9]\d* outputs, kept [1-9]\d* unchanged, removed \d+`).MatchString(out) {
+		t.Fatalf("incremental build exit %d: %s%s", code, out, errs)
+	}
+	fullDir := filepath.Join(t.TempDir(), "full")
+	if code, out, errs := cli(t, "build", "-full", "-config", cfgPath, "-out", fullDir); code != 0 {
+		t.Fatalf("build -full exit %d: %s%s", code, out, errs)
+	}
+	sameTree(t, incDir, fullDir)
+	if code, out, _ := cli(t, "build", "-config", cfgPath, "-out", incDir); code != 0 || !strings.Contains(out, "wrote 0 outputs") {
+		t.Errorf("a build with nothing new: %s", out)
+	}
 	if len(after.Items) != len(before.Items) { // one hidden, one split off
 		t.Errorf("%d items, want %d", len(after.Items), len(before.Items))
 	}
@@ -132,4 +148,42 @@ func itemID(feedID string) string {
 		return feedID[i+1:]
 	}
 	return feedID
+}
+
+// sameTree fails unless two exported folders hold the same files with the
+// same bytes and modification times (the build's own manifest aside).
+func sameTree(t *testing.T, a, b string) {
+	t.Helper()
+	read := func(dir string) map[string]string {
+		out := map[string]string{}
+		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || d.Name() == ".talkstream-outputs.json" {
+				return err
+			}
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dir, path)
+			out[rel] = fi.ModTime().UTC().String() + "\n" + string(data)
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	x, y := read(a), read(b)
+	if len(x) != len(y) {
+		t.Errorf("%d files in %s, %d in %s", len(x), a, len(y), b)
+	}
+	for name, want := range y {
+		if got, ok := x[name]; !ok || got != want {
+			t.Errorf("%s differs between the incremental and the full build (present: %v)", name, ok)
+		}
+	}
 }
