@@ -581,7 +581,7 @@ func (w *World) blog(b *strings.Builder, feedRand *rand.Rand, f *Feed) {
 		u := blogEntryURL(i, j)
 		fmt.Fprintf(b, "  <entry>\n    <id>%s</id>\n    <title>%s</title>\n", u, xmlEscape(title(r, w, i, j)))
 		for k := range 1 + r.IntN(2) {
-			s := w.Speakers[(i+j+k*7)%len(w.Speakers)]
+			s := w.Speakers[(i+j+k*7+len(w.Speakers))%len(w.Speakers)]
 			fmt.Fprintf(b, "    <author>\n      <name>%s</name>\n      <uri>https://%s.example.com</uri>\n    </author>\n", s.Name, s.Alias)
 		}
 		fmt.Fprintf(b, `    <rights>All rights reserved by the author</rights>

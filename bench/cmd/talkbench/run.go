@@ -51,6 +51,10 @@ type results struct {
 	unch                []cycleRun
 	unchMed             cycleRun
 	unch304             int64
+	incr                []cycleRun // one new entry in one source: fetch + incremental build
+	incrMed             cycleRun
+	incrOut             string // what the last incremental build said it wrote
+	manyPaths           *manyPathsResult
 	parse               []ParseResult
 	parseMed            Sample
 	fp                  *fpResult
@@ -96,7 +100,7 @@ func cmdRun(args []string) error {
 	fs.StringVar(&o.bin, "talkstream", "", "talkstream binary (default: go build ./cmd/talkstream into the work dir)")
 	fs.StringVar(&o.work, "work", "", "work `directory` (default: a new temporary one, removed at the end)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory")
-	fs.StringVar(&o.skip, "skip", "", "comma-separated steps to skip: full,unchanged,parse,feedparser,serve,profile,merge")
+	fs.StringVar(&o.skip, "skip", "", "comma-separated steps to skip: full,unchanged,incremental,parse,feedparser,serve,profile,merge")
 	fs.StringVar(&o.marks, "merge-marks", "100000,1000000", "merge at scale: entry counts to measure at")
 	fs.DurationVar(&o.deadline, "deadline", 12*time.Minute, "time budget of this run; merge at scale gets what is left")
 	fs.DurationVar(&o.cycleBudget, "cycle-budget", 5*time.Minute, "time budget of the full cycles (0: no limit); a calibration run shrinks the world to fit")
@@ -263,6 +267,27 @@ func cmdRun(args []string) error {
 		res.unchMed = medianCycle(res.unch)
 	}
 
+	// Incremental cycles: one new entry, newer than every other, in one
+	// source; then fetch and build into the folder the full cycle wrote.
+	if ranFull && !skip["incremental"] {
+		for r := range o.runs {
+			w.AddEntry((r * 7) % len(w.Feeds))
+			step("incremental cycle %d/%d: one new entry in %s", r+1, o.runs, w.Feeds[(r*7)%len(w.Feeds)].ID)
+			fetchS, err := runProc(ctx, log, cycleDir, o.bin, "fetch", "-config", cfg)
+			if err != nil {
+				return err
+			}
+			var out bytes.Buffer
+			buildS, err := runProc(ctx, io.MultiWriter(log, &out), cycleDir, o.bin, "build", "-config", cfg, "-out", outDir)
+			if err != nil {
+				return err
+			}
+			res.incrOut = strings.TrimSpace(out.String())
+			res.incr = append(res.incr, cycleRun{fetchS, buildS, fetchS.add(buildS)})
+		}
+		res.incrMed = medianCycle(res.incr)
+	}
+
 	// The parse limit.
 	if !skip["parse"] {
 		var ps []Sample
@@ -291,8 +316,8 @@ func cmdRun(args []string) error {
 	// Serving, against nginx.
 	if ranFull && !skip["serve"] {
 		step("serving: talkstream serve and nginx, wrk %s x %d runs per case", o.serveDur, o.serveRuns)
-		rows, err := runServing(ctx, log, step, o, cfg, cycleDir, outDir)
-		res.serving, res.servErr = rows, err
+		rows, many, err := runServing(ctx, log, step, o, cfg, cycleDir, outDir)
+		res.serving, res.manyPaths, res.servErr = rows, many, err
 		if err != nil {
 			step("serving failed: %v", err)
 		}

@@ -37,28 +37,33 @@ var servingModes = []string{"identity", "gzip", "304"}
 // and nginx on the directory `talkstream build` wrote, and runs wrk against
 // both, interleaved, for /atom.xml and /feed.json: plain, with
 // Accept-Encoding: gzip, and with If-None-Match (304s).
-func runServing(ctx context.Context, log io.Writer, step func(string, ...any), o runOpts, cfg, cycleDir, siteDir string) ([]servingRow, error) {
+func runServing(ctx context.Context, log io.Writer, step func(string, ...any), o runOpts, cfg, cycleDir, siteDir string) ([]servingRow, *manyPathsResult, error) {
+	rows, many, err := serving(ctx, log, step, o, cfg, cycleDir, siteDir)
+	return rows, many, err
+}
+
+func serving(ctx context.Context, log io.Writer, step func(string, ...any), o runOpts, cfg, cycleDir, siteDir string) (_ []servingRow, _ *manyPathsResult, err error) {
 	tsAddr, err := freeAddr()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	serve := exec.CommandContext(ctx, o.bin, "serve", "-config", cfg, "-addr", tsAddr)
 	serve.Dir = cycleDir
 	serve.Stdout, serve.Stderr = log, log
 	if err := serve.Start(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer stopProc(serve)
 	ngAddr, ng, err := startNginx(ctx, log, siteDir, filepath.Join(o.work, "nginx"))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer stopProc(ng)
 	if err := waitHTTP("http://"+tsAddr+"/healthz", 3*time.Minute); err != nil {
-		return nil, fmt.Errorf("talkstream serve: %w", err)
+		return nil, nil, fmt.Errorf("talkstream serve: %w", err)
 	}
 	if err := waitHTTP("http://"+ngAddr+"/atom.xml", 30*time.Second); err != nil {
-		return nil, fmt.Errorf("nginx: %w", err)
+		return nil, nil, fmt.Errorf("nginx: %w", err)
 	}
 	step("serving: talkstream on %s, nginx on %s", tsAddr, ngAddr)
 
@@ -80,11 +85,11 @@ func runServing(ctx context.Context, log io.Writer, step func(string, ...any), o
 				url := "http://" + srv.addr + row.path
 				hdrs, bodyLen, err := modeHeaders(url, row.mode)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				res, err := runWrk(ctx, log, o, url, hdrs)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				res.bodyLen = bodyLen
 				*srv.runs = append(*srv.runs, res)
@@ -95,7 +100,12 @@ func runServing(ctx context.Context, log io.Writer, step func(string, ...any), o
 	for i := range rows {
 		rows[i].ts, rows[i].ng = medianWrk(rows[i].tsRuns), medianWrk(rows[i].ngRuns)
 	}
-	return rows, nil
+	step("serving: wrk over up to %d different paths, serve's memory", manyPathsMax)
+	many, err := runManyPaths(ctx, log, o, serve.Process.Pid, tsAddr, siteDir)
+	if err != nil {
+		return rows, nil, err
+	}
+	return rows, many, nil
 }
 
 // modeHeaders returns the request headers of a mode, checking with one
@@ -159,11 +169,21 @@ var (
 )
 
 func runWrk(ctx context.Context, log io.Writer, o runOpts, url string, hdrs map[string]string) (wrkResult, error) {
-	args := []string{"-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(o.conns), "-d", o.serveDur.String(), "--latency"}
+	var extra []string
 	for k, v := range hdrs {
-		args = append(args, "-H", k+": "+v)
+		extra = append(extra, "-H", k+": "+v)
 	}
-	args = append(args, url)
+	return wrk(ctx, log, o, url, extra)
+}
+
+// runWrkScript runs wrk with a Lua script that makes the requests.
+func runWrkScript(ctx context.Context, log io.Writer, o runOpts, url, script string) (wrkResult, error) {
+	return wrk(ctx, log, o, url, []string{"-s", script})
+}
+
+func wrk(ctx context.Context, log io.Writer, o runOpts, url string, extra []string) (wrkResult, error) {
+	args := []string{"-t", strconv.Itoa(o.threads), "-c", strconv.Itoa(o.conns), "-d", o.serveDur.String(), "--latency"}
+	args = append(append(args, extra...), url)
 	out, err := exec.CommandContext(ctx, "wrk", args...).CombinedOutput()
 	fmt.Fprintf(log, "\n$ wrk %s\n%s", strings.Join(args, " "), out)
 	if err != nil {
