@@ -55,7 +55,10 @@ func BenchmarkGzip(b *testing.B) {
 		name  string
 		write func(io.Writer) io.WriteCloser
 	}{
-		{"stdlib-default", func(w io.Writer) io.WriteCloser { z, _ := stdgzip.NewWriterLevel(w, stdgzip.DefaultCompression); return z }},
+		{"stdlib-default", func(w io.Writer) io.WriteCloser {
+			z, _ := stdgzip.NewWriterLevel(w, stdgzip.DefaultCompression)
+			return z
+		}},
 		{"stdlib-speed", func(w io.Writer) io.WriteCloser { z, _ := stdgzip.NewWriterLevel(w, stdgzip.BestSpeed); return z }},
 		{"klauspost-default", func(w io.Writer) io.WriteCloser { z, _ := kgzip.NewWriterLevel(w, kgzip.DefaultCompression); return z }},
 		{"klauspost-speed", func(w io.Writer) io.WriteCloser { z, _ := kgzip.NewWriterLevel(w, kgzip.BestSpeed); return z }},

@@ -27,6 +27,70 @@ const (
 	immutable = "public, max-age=31536000, immutable"
 )
 
+// route is everything a response of one output says but its body,
+// computed once per snapshot and path: the hot path is a map lookup and a
+// few header assignments (values as []string, already canonical, which
+// net/http does not change).
+type route struct {
+	o             outputRef
+	etag          string   // of the plain form
+	etagH, gzTagH []string // ETag headers of the plain and the gzip form
+	lastMod       time.Time
+	lastModH      []string
+	ctypeH        []string
+	gzWorth       bool // the gzip form is smaller (always, but for tiny assets)
+	immutableV    string
+	kind          int
+}
+
+var (
+	hNosniff   = []string{"nosniff"}
+	hVary      = []string{"Accept-Encoding"}
+	hCORS      = []string{"*"}
+	hCSP       = []string{pageCSP}
+	hReferrer  = []string{referrerPolicy}
+	hFrames    = []string{"DENY"}
+	hImmutable = []string{immutable}
+	hGzip      = []string{"gzip"}
+)
+
+// route returns the route of a path ("/index.html" is "/"), or nil.
+func (p *Publisher) route(s *snapshot, path string) *route {
+	if rt, ok := s.routes.Load(path); ok {
+		return rt.(*route)
+	}
+	if path == "/index.html" {
+		path = "/"
+	} else if strings.HasSuffix(path, "/index.html") {
+		path = strings.TrimSuffix(path, "index.html")
+	}
+	o, ok := p.lookup(s, path)
+	if !ok {
+		return nil
+	}
+	etag := p.etag(s, o)
+	mod := p.modTime(s, o)
+	rt := &route{
+		o: o, etag: etag, kind: o.kind(), lastMod: mod,
+		etagH:    []string{etag},
+		gzTagH:   []string{etag[:len(etag)-1] + `-gz"`}, // another representation, so another strong ETag
+		lastModH: []string{mod.UTC().Format(http.TimeFormat)},
+		ctypeH:   []string{o.contentType()},
+		gzWorth:  o.fixed == nil || len(o.fixed.gz) < len(o.fixed.body),
+	}
+	if o.fixed != nil {
+		rt.immutableV = o.fixed.version[:assetVersionLen]
+	}
+	if s.routeCount.Add(1) <= maxRoutes {
+		s.routes.Store(path, rt)
+	}
+	return rt
+}
+
+// maxRoutes bounds the routes a snapshot remembers; past it, a route is
+// computed for each request (a crawler walking every archive page).
+const maxRoutes = 100_000
+
 // ServeHTTP serves GET and HEAD for every output ("/index.html" is "/",
 // "/tags/xen/index.html" is "/tags/xen/"), with validators, conditional
 // requests and gzip. A conditional request is answered from the versions
@@ -35,7 +99,7 @@ const (
 // use, and serves 503 until the first Sync.
 func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	hdr := w.Header()
-	hdr.Set("X-Content-Type-Options", "nosniff")
+	hdr["X-Content-Type-Options"] = hNosniff
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		hdr.Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
@@ -48,14 +112,9 @@ func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.Path
-	if path == "/index.html" {
-		path = "/"
-	} else if strings.HasSuffix(path, "/index.html") {
-		path = strings.TrimSuffix(path, "index.html")
-	}
-	o, ok := p.lookup(s, path)
-	if !ok {
-		if _, dir := p.lookup(s, path+"/"); dir && !strings.HasSuffix(path, "/") {
+	rt := p.route(s, path)
+	if rt == nil {
+		if !strings.HasSuffix(path, "/") && p.route(s, path+"/") != nil {
 			target := path + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery
@@ -67,39 +126,36 @@ func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	etag := p.etag(s, o)
-	gz := acceptsGzip(r.Header.Get("Accept-Encoding")) && (o.fixed == nil || len(o.fixed.gz) < len(o.fixed.body))
-	tag := etag
+	gz := rt.gzWorth && acceptsGzip(r.Header.Get("Accept-Encoding"))
+	tag := rt.etagH
 	if gz {
-		tag = etag[:len(etag)-1] + `-gz"` // another representation, so another strong ETag
+		tag = rt.gzTagH
 	}
-	mod := p.modTime(s, o)
-	hdr.Set("Vary", "Accept-Encoding")
-	hdr.Set("ETag", tag)
-	hdr.Set("Last-Modified", mod.UTC().Format(http.TimeFormat))
-	kind := o.kind()
-	if kind == kindAsset && r.URL.Query().Get("v") == o.fixed.version[:assetVersionLen] {
-		hdr.Set("Cache-Control", immutable)
+	hdr["Vary"] = hVary
+	hdr["Etag"] = tag
+	hdr["Last-Modified"] = rt.lastModH
+	if rt.kind == kindAsset && r.URL.RawQuery != "" && r.URL.Query().Get("v") == rt.immutableV {
+		hdr["Cache-Control"] = hImmutable
 	} else {
-		hdr.Set("Cache-Control", p.cacheControl)
+		hdr["Cache-Control"] = p.cacheControlH
 	}
-	if kind == kindFeed {
-		hdr.Set("Access-Control-Allow-Origin", "*")
+	switch rt.kind {
+	case kindFeed:
+		hdr["Access-Control-Allow-Origin"] = hCORS
+	case kindPage:
+		hdr["Content-Security-Policy"] = hCSP
+		hdr["Referrer-Policy"] = hReferrer
+		hdr["X-Frame-Options"] = hFrames
 	}
-	if kind == kindPage {
-		hdr.Set("Content-Security-Policy", pageCSP)
-		hdr.Set("Referrer-Policy", referrerPolicy)
-		hdr.Set("X-Frame-Options", "DENY")
-	}
-	if notModified(r, tag, mod) {
+	if notModified(r, tag[0], rt.lastMod) {
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}
 
-	e, err := p.output(r.Context(), s, o, etag)
+	e, err := p.output(r.Context(), s, rt.o, rt.etag)
 	if err != nil {
-		hdr.Del("ETag")
-		hdr.Del("Last-Modified")
+		delete(hdr, "Etag")
+		delete(hdr, "Last-Modified")
 		if errors.Is(err, errNoPage) {
 			http.NotFound(w, r)
 			return
@@ -110,33 +166,68 @@ func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	body := e.body
 	if gz {
 		body = e.gzipped(p.cache)
-		hdr.Set("Content-Encoding", "gzip")
+		hdr["Content-Encoding"] = hGzip
 	}
-	hdr.Set("Content-Type", o.contentType())
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	hdr["Content-Type"] = rt.ctypeH
+	hdr["Content-Length"] = []string{strconv.Itoa(len(body))}
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}
 }
 
-// output returns an output from the cache, assembling it on a miss.
+// output returns an output from the cache, assembling it on a miss. Requests
+// that miss the same output at once share one assembly, and at most
+// maxAssemblies run at a time: assembling is CPU and memory, and a crawler
+// asking for every archive page at once must not hold them all in memory.
 func (p *Publisher) output(ctx context.Context, s *snapshot, o outputRef, etag string) (*cached, error) {
 	path := o.path()
 	if e := p.cache.get(path, etag); e != nil {
 		return e, nil
 	}
+	key := path + " " + etag
+	p.flightMu.Lock()
+	if f, ok := p.flights[key]; ok {
+		p.flightMu.Unlock()
+		<-f.done
+		return f.e, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	p.flights[key] = f
+	p.flightMu.Unlock()
+	defer func() {
+		p.flightMu.Lock()
+		delete(p.flights, key)
+		p.flightMu.Unlock()
+		close(f.done)
+	}()
+
+	select {
+	case p.assembling <- struct{}{}:
+	case <-ctx.Done():
+		f.err = ctx.Err()
+		return nil, f.err
+	}
 	body, err := p.assemble(ctx, s, o)
+	<-p.assembling
 	if err != nil {
+		f.err = err
 		return nil, err
 	}
-	e := &cached{path: path, etag: etag, body: body}
+	f.e = &cached{path: path, etag: etag, body: body}
 	if o.fixed != nil {
-		e.gzOnce.Do(func() { e.gz = o.fixed.gz })
-		return e, nil // always in memory: not cached twice
+		f.e.gzOnce.Do(func() { f.e.gz = o.fixed.gz })
+		return f.e, nil // always in memory: not cached twice
 	}
-	p.cache.put(e)
-	return e, nil
+	p.cache.put(f.e)
+	return f.e, nil
+}
+
+// flight is one assembly that concurrent requests wait for.
+type flight struct {
+	done chan struct{}
+	e    *cached
+	err  error
 }
 
 // notModified evaluates If-None-Match, or If-Modified-Since when there is no

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -26,7 +27,11 @@ type Publisher struct {
 	host  string
 	cache *cache
 
-	cacheControl string // of every output but a versioned asset
+	cacheControlH []string // of every output but a versioned asset
+
+	assembling chan struct{} // a slot per assembly under way (handler.go)
+	flightMu   sync.Mutex
+	flights    map[string]*flight
 
 	syncMu sync.Mutex // one Sync at a time
 	cur    atomic.Pointer[snapshot]
@@ -41,9 +46,14 @@ func New(opts Options, st index.Store) (*Publisher, error) {
 	}
 	return &Publisher{
 		store: st, opts: opts, host: host, cache: newCache(opts.CacheSize),
-		cacheControl: "public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second)),
+		cacheControlH: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second))},
+		assembling:    make(chan struct{}, maxAssemblies),
+		flights:       map[string]*flight{},
 	}, nil
 }
+
+// maxAssemblies is how many outputs the handler assembles at once.
+var maxAssemblies = max(2, runtime.GOMAXPROCS(0))
 
 // snapshot is what publishing knows between two Syncs: every stream's
 // summary (not its items), the facets for the page's navigation, the sources
@@ -63,6 +73,9 @@ type snapshot struct {
 
 	mu       sync.Mutex
 	sidebars map[string][]byte // the rendered sidebar, by root
+
+	routes     sync.Map // URL path → *route (handler.go)
+	routeCount atomic.Int64
 }
 
 // streamView is a stream as the outputs show it.

@@ -8,10 +8,16 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/debug"
 	"time"
 
 	"github.com/talkstream/talkstream/ingest"
 )
+
+// memoryBesidesCache is serve's soft memory limit beyond cache_size
+// (GOMEMLIMIT overrides both).
+const memoryBesidesCache = 192 << 20
 
 // shutdownGrace bounds how long in-flight fetches and requests may take
 // after SIGINT/SIGTERM.
@@ -28,6 +34,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer a.Close()
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The outputs' cache is bounded by cache_size; the rest (assembly,
+		// fetches, SQLite) fits in a fixed budget. Without a limit, the
+		// garbage collector lets the heap reach twice what is live.
+		debug.SetMemoryLimit(a.cfg.CacheSize + memoryBesidesCache)
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
