@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // Defaults for the zero Options.
@@ -357,7 +358,7 @@ func statusText(s string) string {
 	if len(s) > maxStatusText {
 		s = strings.ToValidUTF8(s[:maxStatusText], "") + "…"
 	}
-	return dropControls(s)
+	return htmltext.DropControls(s)
 }
 
 // drain reads a little of an unwanted body so the connection can be reused.

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // FuzzParse: decoding, parsing and translating any body never panics, and
@@ -42,7 +43,7 @@ func FuzzParse(f *testing.F) {
 				// One-line texts are clean: no markup however encoded, no
 				// control characters, bounded.
 				for _, s := range append(append([]string{e.Title}, e.Authors...), e.Categories...) {
-					if tagLike.MatchString(s) || strings.IndexFunc(s, isStrayControl) >= 0 || utf8.RuneCountInString(s) > maxTitleRunes+1 {
+					if htmltext.HasTag(s) || strings.IndexFunc(s, htmltext.IsStrayControl) >= 0 || utf8.RuneCountInString(s) > maxTitleRunes+1 {
 						t.Fatalf("unclean text %q", s)
 					}
 				}

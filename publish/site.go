@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // Speaker is a configured speaker; items name speakers by ID.
@@ -489,9 +490,9 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 
 	v.summaryHTML = sanitizeHTML(xmlChars(it.Summary), htmlBase(it, it.Summary, v.link))
 	content := sanitizeHTML(xmlChars(it.Content), htmlBase(it, it.Content, v.link))
-	v.summaryText = truncate(plainText(v.summaryHTML), summaryRunes)
+	v.summaryText = truncate(htmltext.PlainText(v.summaryHTML), summaryRunes)
 	if v.summaryText == "" {
-		v.summaryText = truncate(plainText(content), summaryRunes)
+		v.summaryText = truncate(htmltext.PlainText(content), summaryRunes)
 	}
 	if v.summaryHTML == "" && v.summaryText != "" {
 		v.summaryHTML = html.EscapeString(v.summaryText)

@@ -1,0 +1,56 @@
+package htmltext
+
+import (
+	"testing"
+)
+
+func TestPlainText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"  Plain   title\n", "Plain title"},
+		{"AT&amp;T &#8211; &quot;talks&quot;", `AT&T – "talks"`},
+		{"<em>Fast</em> TLS", "Fast TLS"},
+		{"<b>Mir</b>age", "Mirage"},
+		{"line<br>break", "line break"},
+		{"OCaml: <em>fast</em>!", "OCaml: fast!"},
+		{"a < b && c > d", "a < b && c > d"},
+		{"<script>alert(1)</script>Safe", "Safe"},
+		{"a<script>alert(1)</script>b<style>x{}</style>c", "a b c"},
+		{"<p>One</p><p>Two &amp; <b>three</b></p>", "One Two & three"},
+		{"tom &lt;3 jerry", "tom <3 jerry"},
+		{"&amp;amp;", "&amp;"},                   // decoded once only
+		{"&lt;script&gt;x&lt;/script&gt;y", "y"}, // escaped markup is markup
+		{"bell\x07 and \u0085next", "bell and next"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := PlainText(tt.in); got != tt.want {
+				t.Errorf("PlainText(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestLine: plain text keeps every character; only what would act when
+// rendered as HTML is defused, and then without losing a word.
+func TestLine(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{" the return of <i> and <b>\n", "the return of <i> and <b>"},
+		{"<blink>", "‹blink>"},
+		{"a < b && c > d", "a < b && c > d"},
+		{"AT&amp;T", "AT&amp;T"}, // plain text: no entities to decode
+		{"<script>alert(1)</script>", "‹script>alert(1)‹/script>"},
+		{`<img src=x onerror=alert(1)>`, "‹img src=x onerror=alert(1)>"},
+		{"<b class=x>bold</b>", "‹b class=x>bold‹/b>"},
+		{"<!-- hidden -->", "‹!-- hidden -->"},
+		{"tab\tand\x00nul", "tab andnul"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := Line(tt.in); got != tt.want {
+				t.Errorf("Line(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
