@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
@@ -30,7 +31,7 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("%w: empty body", ErrNotFeed)
 	}
-	data := toUTF8(body, contentType)
+	data := dropNonXMLChars(toUTF8(body, contentType))
 	feed, rssTTL, err := parseFeed(data)
 	if err != nil && strings.Contains(err.Error(), "illegal character code") {
 		// A character reference to a control character (&#x1;) stops the
@@ -72,6 +73,38 @@ func dropIllegalRef(ref []byte) []byte {
 		return nil
 	}
 	return ref
+}
+
+// dropNonXMLChars removes the characters XML 1.0's Char production excludes
+// (C0 controls but tab and line breaks, U+FFFE, U+FFFF): one of them
+// anywhere would stop the XML decoder and lose the whole feed, and no feed
+// means them. Bytes that are not UTF-8 (a body the parser will decode from
+// its declared encoding) are kept as they are.
+func dropNonXMLChars(data []byte) []byte {
+	if !hasNonXMLChar(data) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if (r == utf8.RuneError && size <= 1) || xmlChar(r) {
+			out = append(out, data[:size]...)
+		}
+		data = data[size:]
+	}
+	return out
+}
+
+func hasNonXMLChar(data []byte) bool {
+	for i, c := range data {
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			return true
+		case c == 0xEF && i+2 < len(data) && data[i+1] == 0xBF && (data[i+2] == 0xBE || data[i+2] == 0xBF):
+			return true
+		}
+	}
+	return false
 }
 
 // xmlChar reports whether XML 1.0 allows r in a document.
