@@ -50,7 +50,7 @@ func toUTF8(body []byte, contentType string) []byte {
 			if !utf8.Valid(body) {
 				// Declared UTF-8 but is not: the XML decoder would stop
 				// at the first bad byte.
-				return repairUTF8(body)
+				return repairUTF8(body, true)
 			}
 			return body
 		case singleByte(name) && utf8.Valid(body) && hasMultibyteUTF8(body):
@@ -76,7 +76,7 @@ func toUTF8(body []byte, contentType string) []byte {
 	if utf8.Valid(body) {
 		return body
 	}
-	return repairUTF8(body)
+	return repairUTF8(body, false)
 }
 
 // declaredEncoding returns the encoding named in the XML declaration, if any.
@@ -129,9 +129,9 @@ func isUTF8(label string) bool {
 // Windows-1251 when it reads like Cyrillic (see looksCyrillic), else
 // Windows-1252. Latin-1 text can hold a sequence that happens to be valid
 // UTF-8 ("é", no-break space, "»" is one), so one such sequence does not
-// make a body UTF-8.
-func repairUTF8(body []byte) []byte {
-	if valid, invalid := utf8Balance(body); valid >= invalid {
+// make an undeclared body UTF-8; when the body declares UTF-8, it does.
+func repairUTF8(body []byte, declared bool) []byte {
+	if valid, invalid := utf8Balance(body); valid >= invalid || (declared && valid > 0) {
 		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	cm := charmap.Windows1252

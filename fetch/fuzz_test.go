@@ -16,6 +16,8 @@ import (
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
 	files = append(files, filepath.Join("testdata", "page.html"))
+	realWorld, _ := filepath.Glob(filepath.Join("testdata", "realworld", "*"))
+	files = append(files, realWorld...)
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {

@@ -23,6 +23,13 @@ type parsed struct {
 	title, link string
 	entries     []talkstream.Entry
 	ttl         time.Duration // the feed's own update hint
+	// warnings say what was read other than as the feed wrote it: a
+	// repaired syntax error, items that could not be read, fields dropped.
+	warnings []string
+}
+
+func (p *parsed) warn(format string, args ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
 }
 
 // parse turns a fetched body into entries. feedURL is the URL the body came
@@ -32,6 +39,10 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 		return nil, fmt.Errorf("%w: empty body", ErrNotFeed)
 	}
 	data := dropNonXMLChars(toUTF8(body, contentType))
+	droppedFields := 0
+	if isJSON(data) {
+		data, droppedFields = lenientJSONFeed(data)
+	}
 	feed, rssTTL, err := parseFeed(data)
 	if err != nil && strings.Contains(err.Error(), "illegal character code") {
 		// A character reference to a control character (&#x1;) stops the
@@ -39,6 +50,26 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 		// sees them, so drop the references too and read the rest.
 		if clean := illegalCharRef.ReplaceAllFunc(data, dropIllegalRef); !bytes.Equal(clean, data) {
 			feed, rssTTL, err = parseFeed(clean)
+		}
+	}
+	var warnings []string
+	switch raw := rawItems(data); {
+	case err != nil && !errors.Is(err, gofeed.ErrFeedTypeNotDetected) && !isHTML(data, contentType):
+		// A syntax error: read what the repaired document holds, and say
+		// what happened.
+		if f, ttl, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > 0 {
+			warnings = append(warnings, fmt.Sprintf("malformed feed, read %d of %d items: %v", len(f.Items), raw, err))
+			feed, rssTTL, err = f, ttl, nil
+		}
+	case err == nil && raw > len(feed.Items):
+		// Items the parser did not see: an element left open swallowed
+		// them.
+		if f, ttl, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > len(feed.Items) {
+			warnings = append(warnings, fmt.Sprintf("malformed feed: an element left open hid %d of %d items; read after closing it", len(f.Items)-len(feed.Items), raw))
+			feed, rssTTL = f, ttl
+		}
+		if n := len(feed.Items); raw > n {
+			warnings = append(warnings, fmt.Sprintf("malformed feed: %d of %d items could not be read", raw-n, raw))
 		}
 	}
 	if err != nil {
@@ -56,6 +87,10 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 	}
 	p := translate(feed, src, feedURL)
 	p.ttl = feedTTL(rssTTL, feed)
+	p.warnings = append(p.warnings, warnings...)
+	if droppedFields > 0 {
+		p.warn("%d JSON Feed fields of the wrong type ignored", droppedFields)
+	}
 	return p, nil
 }
 
@@ -130,6 +165,11 @@ func parseFeed(data []byte) (feed *gofeed.Feed, rssTTL string, err error) {
 	p.RSSTranslator = tr
 	feed, err = p.Parse(bytes.NewReader(data))
 	return feed, tr.ttl, err
+}
+
+// isJSON reports whether the body is a JSON document (a JSON Feed).
+func isJSON(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{"))
 }
 
 // isHTML tells an HTML page from a broken feed, for the error message.

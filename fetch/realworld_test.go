@@ -13,6 +13,7 @@ type realWorldCase struct {
 	name, fixture, contentType string
 	titles                     []string // every entry's title, in order
 	links                      []string // every entry's link, in order (nil: not checked)
+	warn                       string   // a warning must say this; "": no warning
 	check                      func(t *testing.T, p *parsed)
 }
 
@@ -36,6 +37,12 @@ func runRealWorld(t *testing.T, tests []realWorldCase) {
 			}
 			if tt.links != nil && strings.Join(links, "\n") != strings.Join(tt.links, "\n") {
 				t.Errorf("links\n got %q\nwant %q", links, tt.links)
+			}
+			switch w := strings.Join(p.warnings, "; "); {
+			case tt.warn == "" && w != "":
+				t.Errorf("unexpected warning %q", w)
+			case !strings.Contains(w, tt.warn):
+				t.Errorf("warning %q, want it to say %q", w, tt.warn)
 			}
 			if tt.check != nil {
 				tt.check(t, p)
@@ -73,6 +80,44 @@ func TestEncodings(t *testing.T) {
 			check: func(t *testing.T, p *parsed) {
 				if s := p.entries[0].Summary; s != "Noise here and  there and  too" {
 					t.Errorf("summary %q", s)
+				}
+			}},
+	})
+}
+
+// TestMalformedFeeds: issue 11 class 4. A malformed feed is read as far as
+// it can be, and never reported as a plain success when items were lost or
+// recovered.
+func TestMalformedFeeds(t *testing.T) {
+	runRealWorld(t, []realWorldCase{
+		{name: "an unclosed itunes:category before the items", fixture: "podcast-unclosed-category.xml",
+			titles: []string{"Episode 3: Booting in 5 ms", "Episode 2: Xen and the art of unikernels", "Episode 1: Why OCaml"},
+			warn:   "an element left open hid 3 of 3 items"},
+		{name: "a body cut short", fixture: "truncated.xml",
+			titles: []string{"First whole post", "Second whole post"},
+			links:  []string{"https://cut.example.org/posts/1", "https://cut.example.org/posts/2"},
+			warn:   "malformed feed, read 2 of 3 items"},
+	})
+}
+
+// TestJSONFeedLeniency: issue 11 class 5. A field of the wrong type costs
+// that field, never the feed.
+func TestJSONFeedLeniency(t *testing.T) {
+	runRealWorld(t, []realWorldCase{
+		{name: "wrong types field by field", fixture: "jsonfeed-wrong-types.json", contentType: "application/feed+json",
+			titles: []string{"Tags as a string", "Attachment as an object", "Summary as an array"},
+			links:  []string{"https://loose.example.org/1001", "https://loose.example.org/1002", "https://loose.example.org/1003"},
+			warn:   "2 JSON Feed fields of the wrong type ignored",
+			check: func(t *testing.T, p *parsed) {
+				e := p.entries
+				if e[0].GUID != "1001" || strings.Join(e[0].Categories, ",") != "ocaml" {
+					t.Errorf("entry 0: guid %q, categories %q", e[0].GUID, e[0].Categories)
+				}
+				if len(e[1].Enclosures) != 1 || e[1].Enclosures[0].Length != 12345 {
+					t.Errorf("entry 1: enclosures %+v", e[1].Enclosures)
+				}
+				if strings.Join(e[0].Authors, ",") != "Loose Writer" || strings.Join(e[2].Authors, ",") != "Guest" {
+					t.Errorf("authors %q, %q", e[0].Authors, e[2].Authors)
 				}
 			}},
 	})
