@@ -115,10 +115,15 @@ type Result struct {
 	FeedTitle    string // the feed's own title, plain text
 	FeedLink     string // the feed's own home page, absolute
 	Entries      []talkstream.Entry
-	Bytes        int64         // body bytes read (decompressed)
-	Duration     time.Duration // request and body read, parsing excluded
-	URL          string        // final URL after redirects; empty for curated
-	MovedTo      string        // set when a permanent redirect (301/308) was followed
+	// Warning says what the parse read other than as the feed wrote it: a
+	// repaired syntax error, items it could not read, fields of the wrong
+	// type. Empty when the body read cleanly; on NotModified and Unchanged
+	// it repeats the stored src.State.Warning (the same body).
+	Warning  string
+	Bytes    int64         // body bytes read (decompressed)
+	Duration time.Duration // request and body read, parsing excluded
+	URL      string        // final URL after redirects; empty for curated
+	MovedTo  string        // set when a permanent redirect (301/308) was followed
 
 	// Scheduling hints; the caller decides the next check from them.
 	// Fresh is how long the server says the response stays fresh
@@ -276,7 +281,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		if res.LastModified == "" {
 			res.LastModified = src.State.LastModified
 		}
-		res.FeedTitle, res.FeedLink, res.TTL = src.State.FeedTitle, src.State.FeedLink, src.State.TTL
+		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
 		res.Duration = time.Since(start)
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
@@ -299,7 +304,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 	res.BodyHash = hex.EncodeToString(sum[:])
 	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
 		res.Unchanged = true
-		res.FeedTitle, res.FeedLink, res.TTL = src.State.FeedTitle, src.State.FeedLink, src.State.TTL
+		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
 		return res, nil
 	}
 
@@ -308,6 +313,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		return fail(opParse, final, resp.StatusCode, err)
 	}
 	res.FeedTitle, res.FeedLink, res.Entries, res.TTL = p.title, p.link, p.entries, p.ttl
+	res.Warning = strings.Join(p.warnings, "; ")
 	return res, nil
 }
 

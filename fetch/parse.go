@@ -88,6 +88,9 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 	p := translate(feed, src, feedURL)
 	p.ttl = feedTTL(rssTTL, feed)
 	p.warnings = append(p.warnings, warnings...)
+	if n := len(feed.Items); n > 0 && len(p.entries) == 0 {
+		p.warn("none of the feed's %d items has a title, link or content", n)
+	}
 	if droppedFields > 0 {
 		p.warn("%d JSON Feed fields of the wrong type ignored", droppedFields)
 	}

@@ -85,7 +85,7 @@ func (in *Ingester) nextState(src talkstream.Source, res *fetch.Result, ferr err
 		if errors.As(ferr, &fe) {
 			st.LastStatus = fe.Status
 		}
-		st.LastError = ferr.Error()
+		st.LastError, st.Warning = ferr.Error(), ""
 		st.Errors++
 		st.Bytes = 0
 		if errors.Is(ferr, fetch.ErrGone) {
@@ -98,6 +98,7 @@ func (in *Ingester) nextState(src talkstream.Source, res *fetch.Result, ferr err
 		return st
 	}
 	st.LastStatus, st.LastError, st.Errors, st.Gone = res.Status, "", 0, false
+	st.Warning = res.Warning
 	st.ETag, st.LastModified, st.TTL, st.Bytes = res.ETag, res.LastModified, res.TTL, res.Bytes
 	if res.BodyHash != "" {
 		st.BodyHash = res.BodyHash

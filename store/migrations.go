@@ -112,4 +112,9 @@ CREATE TABLE meta (
 	value TEXT NOT NULL
 ) WITHOUT ROWID;
 `,
+	// 6: what the last parse read other than as the feed wrote it (a
+	// repaired syntax error, items lost): the status shows it.
+	`
+ALTER TABLE sources ADD COLUMN warning TEXT NOT NULL DEFAULT '';
+`,
 }
