@@ -308,13 +308,31 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		return res, nil
 	}
 
-	p, err := parse(body, resp.Header.Get("Content-Type"), final, src)
+	p, err := parseDoc(body, resp.Header.Get("Content-Type"), final, contentLocation(resp), src)
 	if err != nil {
 		return fail(opParse, final, resp.StatusCode, err)
 	}
 	res.FeedTitle, res.FeedLink, res.Entries, res.TTL = p.title, p.link, p.entries, p.ttl
 	res.Warning = strings.Join(p.warnings, "; ")
 	return res, nil
+}
+
+// contentLocation is the absolute URL a response's Content-Location header
+// names, resolved against the request's, or "".
+func contentLocation(resp *http.Response) string {
+	cl := strings.TrimSpace(resp.Header.Get("Content-Location"))
+	if cl == "" {
+		return ""
+	}
+	ref, err := url.Parse(cl)
+	if err != nil {
+		return ""
+	}
+	u := resp.Request.URL.ResolveReference(ref)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
 }
 
 // readBody reads at most MaxBytes of the decompressed body; more is

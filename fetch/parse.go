@@ -35,6 +35,13 @@ func (p *parsed) warn(format string, args ...any) {
 // parse turns a fetched body into entries. feedURL is the URL the body came
 // from, the base of last resort for relative links.
 func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*parsed, error) {
+	return parseDoc(body, contentType, feedURL, "", src)
+}
+
+// parseDoc is parse with the document's own URL (a Content-Location
+// header, resolved; "" when there is none), the base of relative links
+// after xml:base.
+func parseDoc(body []byte, contentType, feedURL, docURL string, src talkstream.Source) (*parsed, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("%w: empty body", ErrNotFeed)
 	}
@@ -43,13 +50,13 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 	if isJSON(data) {
 		data, droppedFields = lenientJSONFeed(data)
 	}
-	feed, rssTTL, err := parseFeed(data)
+	feed, x, err := parseFeed(data)
 	if err != nil && strings.Contains(err.Error(), "illegal character code") {
 		// A character reference to a control character (&#x1;) stops the
 		// XML decoder; the characters themselves are dropped before it
 		// sees them, so drop the references too and read the rest.
 		if clean := illegalCharRef.ReplaceAllFunc(data, dropIllegalRef); !bytes.Equal(clean, data) {
-			feed, rssTTL, err = parseFeed(clean)
+			feed, x, err = parseFeed(clean)
 		}
 	}
 	var warnings []string
@@ -57,16 +64,16 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 	case err != nil && !errors.Is(err, gofeed.ErrFeedTypeNotDetected) && !isHTML(data, contentType):
 		// A syntax error: read what the repaired document holds, and say
 		// what happened.
-		if f, ttl, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > 0 {
+		if f, fx, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > 0 {
 			warnings = append(warnings, fmt.Sprintf("malformed feed, read %d of %d items: %v", len(f.Items), raw, err))
-			feed, rssTTL, err = f, ttl, nil
+			feed, x, err = f, fx, nil
 		}
 	case err == nil && raw > len(feed.Items):
 		// Items the parser did not see: an element left open swallowed
 		// them.
-		if f, ttl, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > len(feed.Items) {
+		if f, fx, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > len(feed.Items) {
 			warnings = append(warnings, fmt.Sprintf("malformed feed: an element left open hid %d of %d items; read after closing it", len(f.Items)-len(feed.Items), raw))
-			feed, rssTTL = f, ttl
+			feed, x = f, fx
 		}
 		if n := len(feed.Items); raw > n {
 			warnings = append(warnings, fmt.Sprintf("malformed feed: %d of %d items could not be read", raw-n, raw))
@@ -85,8 +92,8 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 		}
 		return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
 	}
-	p := translate(feed, src, feedURL)
-	p.ttl = feedTTL(rssTTL, feed)
+	p := translate(feed, x, data, src, feedURL, docURL)
+	p.ttl = feedTTL(x.ttl, feed)
 	p.warnings = append(p.warnings, warnings...)
 	if n := len(feed.Items); n > 0 && len(p.entries) == 0 {
 		p.warn("none of the feed's %d items has a title, link or content", n)
@@ -153,9 +160,10 @@ func xmlChar(r rune) bool {
 
 // parseFeed runs gofeed on a body we fetched ourselves (never ParseURL: it
 // does no conditional GET). A panic inside the third-party parser becomes an
-// error so hostile input cannot take the fetcher down. rssTTL is the RSS
-// <ttl>, which gofeed's universal Feed does not carry.
-func parseFeed(data []byte) (feed *gofeed.Feed, rssTTL string, err error) {
+// error so hostile input cannot take the fetcher down. x holds what the
+// universal Feed drops (extras).
+func parseFeed(data []byte) (feed *gofeed.Feed, x *extras, err error) {
+	x = &extras{}
 	defer func() {
 		if r := recover(); r != nil {
 			feed, err = nil, fmt.Errorf("feed parser panicked: %v", r)
@@ -164,10 +172,10 @@ func parseFeed(data []byte) (feed *gofeed.Feed, rssTTL string, err error) {
 	p := gofeed.NewParser()
 	// We scan for an <img> ourselves, after the media thumbnails, which are
 	// chosen on purpose rather than the first picture in the text.
-	tr := &ttlTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
-	p.RSSTranslator = tr
+	p.RSSTranslator = &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, x: x}
+	p.AtomTranslator = &atomTranslator{x: x}
 	feed, err = p.Parse(bytes.NewReader(data))
-	return feed, tr.ttl, err
+	return feed, x, err
 }
 
 // isJSON reports whether the body is a JSON document (a JSON Feed).

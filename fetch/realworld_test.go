@@ -1,8 +1,12 @@
 package fetch
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/talkstream/talkstream"
 )
@@ -118,6 +122,110 @@ func TestJSONFeedLeniency(t *testing.T) {
 				}
 				if strings.Join(e[0].Authors, ",") != "Loose Writer" || strings.Join(e[2].Authors, ",") != "Guest" {
 					t.Errorf("authors %q, %q", e[0].Authors, e[2].Authors)
+				}
+			}},
+	})
+}
+
+// TestAtomInRSS: issue 11 class 3. Atom elements inside RSS items, under
+// any prefix bound to the Atom namespace, give the link and the dates.
+func TestAtomInRSS(t *testing.T) {
+	date := func(i int, published, updated string) func(t *testing.T, p *parsed) {
+		return func(t *testing.T, p *parsed) {
+			e := p.entries[i]
+			if got := e.Published.Format(time.RFC3339); got != published {
+				t.Errorf("entry %d published %s, want %s", i, got, published)
+			}
+			if got := e.Updated.Format(time.RFC3339); got != updated {
+				t.Errorf("entry %d updated %s, want %s", i, got, updated)
+			}
+		}
+	}
+	runRealWorld(t, []realWorldCase{
+		{name: ".NET SyndicationFeed a10:link and a10:updated", fixture: "dotnet-a10.xml",
+			titles: []string{"Unikernels in production", "TLS in OCaml"},
+			links:  []string{"https://engineering.contoso.example/posts/4711-unikernels-in-production", "https://engineering.contoso.example/posts/4702-tls-in-ocaml"},
+			check: func(t *testing.T, p *parsed) {
+				date(0, "2024-06-10T08:30:00Z", "2024-06-10T08:30:00Z")(t, p)
+				date(1, "2024-06-03T07:00:00Z", "2024-06-04T07:00:00Z")(t, p)
+			}},
+		{name: "atom: prefix", fixture: "rss-atom-prefix.xml",
+			titles: []string{"Only an atom:link"},
+			links:  []string{"https://notes.example.org/only-atom-link"},
+			check:  date(0, "2024-02-29T12:00:00Z", "2024-02-29T12:00:00Z")},
+	})
+}
+
+// TestLinkChoice: issue 11 class 9. The entry's page is its HTML
+// alternate, never a self or enclosure link, nor a guid that says it is no
+// permalink; xml:base is honoured, the site link stays the fallback.
+func TestLinkChoice(t *testing.T) {
+	runRealWorld(t, []realWorldCase{
+		{name: "atom rel and type", fixture: "atom-links.xml",
+			titles: []string{"A paper with its PDF first", "Only self and enclosure links", "Relative to its xml:base", "Relative to the site"},
+			links: []string{"https://lab.example.edu/papers/unikernels/", "", "https://lab.example.edu/news/2024/kickoff.html",
+				"https://lab.example.edu/news/2024/relative.html"}},
+		{name: "rss guid isPermaLink", fixture: "rss-guid-permalink.xml",
+			titles: []string{"A guid that is only an identifier", "A permalink guid", "A guid marked a permalink"},
+			links:  []string{"", "https://guids.example.org/2024/05/permalink", "https://guids.example.org/2024/05/marked"}},
+	})
+}
+
+// TestContentLocation: issue 11 class 9. A Content-Location header names
+// the document's own URL, the base of its relative links.
+func TestContentLocation(t *testing.T) {
+	body := []byte(`<rss version="2.0"><channel><title>No site link</title>` +
+		`<item><title>Relative</title><link>posts/1.html</link></item></channel></rss>`)
+	for _, tt := range []struct {
+		name, location, want string
+	}{
+		{"without the header: the request URL", "", "/posts/1.html"},
+		{"with the header: the document's URL", "/blog/index.xml", "/blog/posts/1.html"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.location != "" {
+					w.Header().Set("Content-Location", tt.location)
+				}
+				w.Header().Set("Content-Type", "application/rss+xml")
+				w.Write(body)
+			}))
+			defer srv.Close()
+			res, err := New(Options{}).Fetch(context.Background(), talkstream.Source{ID: "cl", Kind: talkstream.SourceBlog, URL: srv.URL + "/feed?format=rss"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := res.Entries[0].Link; got != srv.URL+tt.want {
+				t.Errorf("link %q, want %q", got, srv.URL+tt.want)
+			}
+		})
+	}
+}
+
+// TestPlainTextTitles: issue 11 class 6. A title the feed says is text
+// keeps every character, angle brackets included; only an HTML title is
+// stripped. What would act if a reader rendered it is defused, not lost.
+func TestPlainTextTitles(t *testing.T) {
+	runRealWorld(t, []realWorldCase{
+		{name: "json feed titles are text", fixture: "jsonfeed-plain-titles.json", contentType: "application/feed+json",
+			titles: []string{"The return of <i> and <b>", "<blink>", "Why ‹script>alert(1)‹/script> is a bad title"}},
+		{name: "atom title types", fixture: "atom-title-types.xml",
+			titles: []string{"The return of <i> and <b>", "<blink>", "Why semantic markup", "An XHTML title"}},
+	})
+}
+
+// TestEnclosureTypes: issue 11 class 10. An enclosure's type is a MIME
+// type or is guessed from its URL, never free text.
+func TestEnclosureTypes(t *testing.T) {
+	runRealWorld(t, []realWorldCase{
+		{name: "types", fixture: "enclosure-types.xml",
+			titles: []string{"Markup as a type", "An extension as a type", "Upper case and parameters", "No type, unknown extension"},
+			check: func(t *testing.T, p *parsed) {
+				want := []string{"audio/mpeg", "audio/mp4", "video/webm; codecs=vp9", ""}
+				for i, e := range p.entries {
+					if len(e.Enclosures) != 1 || e.Enclosures[0].Type != want[i] {
+						t.Errorf("entry %d: enclosures %+v, want type %q", i, e.Enclosures, want[i])
+					}
 				}
 			}},
 	})

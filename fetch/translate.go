@@ -1,13 +1,18 @@
 package fetch
 
 import (
+	"bytes"
+	"mime"
 	"net/url"
+	"path"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
+	ext "github.com/mmcdole/gofeed/extensions"
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/internal/htmltext"
@@ -19,13 +24,22 @@ import (
 type translator struct {
 	src     talkstream.Source
 	feed    *gofeed.Feed
-	base    *url.URL // the feed's own link, else the feed URL
-	youtube bool     // a YouTube feed: by source kind or by its yt: namespace
+	x       *extras         // what gofeed's universal Feed drops
+	scan    []atomEntryScan // Atom title types and xml:base-resolved links, when scanned
+	base    *url.URL        // Content-Location, else the feed's own link, else the feed URL
+	youtube bool            // a YouTube feed: by source kind or by its yt: namespace
 }
 
-func translate(feed *gofeed.Feed, src talkstream.Source, feedURL string) *parsed {
-	feedBase := parseBase(feedURL)
-	t := &translator{src: src, feed: feed, base: feedBase}
+// translate turns a parsed feed into entries. data is the document it was
+// parsed from (read again only for what gofeed does not keep); docURL is
+// where the document says it lives (its Content-Location, resolved), else
+// the URL it was fetched from.
+func translate(feed *gofeed.Feed, x *extras, data []byte, src talkstream.Source, feedURL, docURL string) *parsed {
+	feedBase := parseBase(docURL)
+	if feedBase == nil {
+		feedBase = parseBase(feedURL)
+	}
+	t := &translator{src: src, feed: feed, x: x, base: feedBase}
 
 	out := &parsed{title: htmltext.PlainText(feed.Title)}
 	if out.link = resolveAgainst(feedBase, feed.Link); out.link == "" && len(feed.Links) > 0 {
@@ -33,18 +47,26 @@ func translate(feed *gofeed.Feed, src talkstream.Source, feedURL string) *parsed
 	}
 	// Relative entry links are relative to the site, which is what the
 	// feed's own link names; an XML feed URL is the fallback.
-	if b := parseBase(out.link); b != nil {
+	// A Content-Location header, where the server sends one, names the
+	// document's own URL and is a better base still.
+	if b := parseBase(out.link); b != nil && docURL == "" {
 		t.base = b
+	}
+	if feed.FeedType == "atom" && needsAtomScan(data, feed) {
+		t.scan = scanAtom(data, t.base)
+		if len(t.scan) != len(feed.Items) {
+			t.scan = nil // the two parsers disagree on the entries: trust neither's extras
+		}
 	}
 	_, t.youtube = feed.Extensions["yt"]
 	t.youtube = t.youtube || src.Kind == talkstream.SourceYouTube
 
 	out.entries = make([]talkstream.Entry, 0, len(feed.Items))
-	for _, item := range feed.Items {
+	for i, item := range feed.Items {
 		if item == nil {
 			continue
 		}
-		if e := t.entry(item); !emptyEntry(&e) {
+		if e := t.entry(i, item); !emptyEntry(&e) {
 			out.entries = append(out.entries, e)
 		}
 	}
@@ -95,12 +117,17 @@ func plausibleDate(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
+func (t *translator) entry(i int, item *gofeed.Item) talkstream.Entry {
+	x := t.x.item(i)
+	var scan atomEntryScan
+	if i < len(t.scan) {
+		scan = t.scan[i]
+	}
 	e := talkstream.Entry{
 		SourceID:   t.src.ID,
 		GUID:       strings.TrimSpace(item.GUID),
-		Link:       t.itemLink(item),
-		Title:      capRunes(htmltext.PlainText(item.Title), maxTitleRunes),
+		Link:       t.itemLink(item, x, scan),
+		Title:      capRunes(t.itemTitle(item, scan), maxTitleRunes),
 		Summary:    t.richText(item.Description),
 		Content:    t.richText(item.Content),
 		Authors:    t.itemAuthors(item),
@@ -112,6 +139,14 @@ func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
 	// <updated>; Updated is left zero when the feed has none.
 	e.Published = plausibleDate(item.PublishedParsed)
 	e.Updated = plausibleDate(item.UpdatedParsed)
+	if e.Published.IsZero() {
+		// An RSS item dated only by Atom elements (.NET writes
+		// a10:updated alone) is published when it was last updated, as
+		// gofeed reads an Atom entry without <published>.
+		if e.Published = atomExtDate(item.Extensions, "published"); e.Published.IsZero() {
+			e.Published = e.Updated
+		}
+	}
 
 	_, ytItem := item.Extensions["yt"]
 	switch {
@@ -129,17 +164,123 @@ func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
 	return e
 }
 
-// itemLink: the alternate link, then any link, then a GUID that is a URL.
-func (t *translator) itemLink(item *gofeed.Item) string {
-	for _, l := range append([]string{item.Link}, item.Links...) {
-		if s := resolveAgainst(t.base, l); s != "" {
-			return s
+// itemLink is the entry's own page. In Atom, the alternate link, an HTML
+// one before any other type (a PDF of the post), resolved against xml:base;
+// never a self, edit or enclosure link. In RSS, <link>, then a link in the
+// Atom namespace the item carries (.NET writes only <a10:link>). Then a
+// GUID that is a URL, unless RSS marks it isPermaLink="false": such a guid
+// is an identifier, not a page.
+func (t *translator) itemLink(item *gofeed.Item, x itemExtras, scan atomEntryScan) string {
+	if x.links != nil || t.feed.FeedType == "atom" {
+		hrefs := make([]string, len(x.links))
+		for i, l := range x.links {
+			if hrefs[i] = l.Href; len(scan.links) == len(x.links) {
+				hrefs[i] = scan.links[i]
+			}
+		}
+		if u := pickAlternate(x.links, hrefs, t.base); u != "" {
+			return u
+		}
+	} else {
+		for _, l := range append([]string{item.Link}, item.Links...) {
+			if s := resolveAgainst(t.base, l); s != "" {
+				return s
+			}
+		}
+		if u := atomExtLink(item.Extensions, t.base); u != "" {
+			return u
 		}
 	}
-	if g := strings.TrimSpace(item.GUID); strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://") {
+	if g := strings.TrimSpace(item.GUID); x.guidIsLink && (strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://")) {
 		return resolveAgainst(nil, g)
 	}
 	return ""
+}
+
+// pickAlternate returns the first rel="alternate" link (the default rel)
+// of an HTML type or none, else the first alternate of any type, resolved.
+func pickAlternate(links []*atom.Link, hrefs []string, base *url.URL) string {
+	for _, htmlOnly := range []bool{true, false} {
+		for i, l := range links {
+			if l == nil || !strings.EqualFold(strings.TrimSpace(l.Rel), "alternate") && strings.TrimSpace(l.Rel) != "" {
+				continue
+			}
+			if htmlOnly && !htmlType(l.Type) {
+				continue
+			}
+			if u := resolveAgainst(base, hrefs[i]); u != "" {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+// htmlType reports whether a link's type names a web page (or is absent).
+func htmlType(typ string) bool {
+	mt, _, err := mime.ParseMediaType(typ)
+	return strings.TrimSpace(typ) == "" || err == nil && (mt == "text/html" || mt == "application/xhtml+xml")
+}
+
+// atomExtLink picks the page among the Atom links of an RSS item, which
+// gofeed files under the canonical "atom" prefix whatever prefix the feed
+// bound to the Atom namespace (a10:, atom:).
+func atomExtLink(exts ext.Extensions, base *url.URL) string {
+	list := exts["atom"]["link"]
+	if len(list) == 0 {
+		return ""
+	}
+	links := make([]*atom.Link, len(list))
+	hrefs := make([]string, len(list))
+	for i, l := range list {
+		links[i] = &atom.Link{Rel: l.Attrs["rel"], Type: l.Attrs["type"]}
+		hrefs[i] = l.Attrs["href"]
+	}
+	return pickAlternate(links, hrefs, base)
+}
+
+// atomExtDate reads an Atom date element (RFC 3339) an RSS item carries.
+func atomExtDate(exts ext.Extensions, name string) time.Time {
+	v := extValue(exts, "atom", name)
+	if v == "" {
+		return time.Time{}
+	}
+	d, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}
+	}
+	return plausibleDate(&d)
+}
+
+// itemTitle is the entry's title as one line of text. A title is plain
+// text unless the feed says it is HTML: a JSON Feed title always is text,
+// an Atom title is unless its type is html or xhtml; those keep every
+// character ("the return of <i> and <b>"), and every output escapes them.
+// RSS says nothing, and RSS titles carry escaped HTML in practice, so
+// theirs is read as HTML.
+func (t *translator) itemTitle(item *gofeed.Item, scan atomEntryScan) string {
+	switch {
+	case t.feed.FeedType == "json":
+		return htmltext.Line(item.Title)
+	case t.feed.FeedType == "atom" && t.scan != nil && (scan.titleType == "" || scan.titleType == "text"):
+		return htmltext.Line(item.Title)
+	}
+	return htmltext.PlainText(item.Title)
+}
+
+// needsAtomScan reports whether an Atom document must be read a second
+// time (scanAtom): it uses xml:base, or a title holds what could be markup
+// or an entity and its type decides whether it is.
+func needsAtomScan(data []byte, feed *gofeed.Feed) bool {
+	if bytes.Contains(data, []byte("xml:base")) {
+		return true
+	}
+	for _, it := range feed.Items {
+		if it != nil && strings.ContainsAny(it.Title, "<&") {
+			return true
+		}
+	}
+	return false
 }
 
 // itemAuthors: the names of the item's authors, else of the feed's.
@@ -226,7 +367,42 @@ func (t *translator) itemEnclosures(item *gofeed.Item) []talkstream.Enclosure {
 		if err != nil || n < 0 {
 			n = 0
 		}
-		out = append(out, talkstream.Enclosure{URL: u, Type: strings.TrimSpace(enc.Type), Length: n})
+		out = append(out, talkstream.Enclosure{URL: u, Type: enclosureType(enc.Type, u), Length: n})
 	}
 	return out
+}
+
+// enclosureType is an enclosure's MIME type: the feed's when it is one
+// (type/subtype, with parameters whose values are tokens), normalised;
+// otherwise guessed from the URL's extension; else empty. The type is
+// republished in every output, so free text ("<script>…", "mp3") is never
+// passed on.
+func enclosureType(typ, u string) string {
+	mt, params, err := mime.ParseMediaType(strings.TrimSpace(typ))
+	if err == nil && strings.Count(mt, "/") == 1 && !strings.HasPrefix(mt, "/") && !strings.HasSuffix(mt, "/") {
+		if s := mime.FormatMediaType(mt, params); s != "" && !strings.ContainsAny(s, "\"\\") {
+			return s
+		}
+		return mt
+	}
+	return mediaTypeByExtension(u)
+}
+
+// mediaTypes are the enclosure types guessed from a file extension; a fixed
+// table, because mime.TypeByExtension depends on the host's files.
+var mediaTypes = map[string]string{
+	".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".ogg": "audio/ogg", ".oga": "audio/ogg",
+	".opus": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav",
+	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
+	".pdf": "application/pdf", ".epub": "application/epub+zip",
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+	".webp": "image/webp", ".svg": "image/svg+xml",
+}
+
+func mediaTypeByExtension(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
+		return ""
+	}
+	return mediaTypes[strings.ToLower(path.Ext(pu.Path))]
 }

@@ -39,8 +39,8 @@ func PlainText(s string) string {
 
 // Line makes plain text one line: controls dropped, white space collapsed,
 // every other character kept, "<i> and <b>" included. Text that an HTML
-// parser would read as something other than harmless formatting (an
-// element with attributes, a script, a comment) has each "<" that starts a
+// parser would read as something other than harmless elements (one with
+// attributes, a script, a comment) has each "<" that starts a
 // tag turned into "‹", so that a reader rendering the text as HTML shows
 // the words and runs nothing.
 func Line(s string) string {
@@ -61,19 +61,23 @@ func defuse(s string) string {
 	return tagLike.ReplaceAllStringFunc(s, func(m string) string { return "‹" + m[1:] })
 }
 
-// formatting names the elements a plain-text title may mention and that
-// would do no harm rendered: bare inline formatting, without attributes.
-var formatting = map[atom.Atom]bool{
-	atom.I: true, atom.B: true, atom.U: true, atom.S: true, atom.Em: true, atom.Strong: true,
-	atom.Code: true, atom.Kbd: true, atom.Samp: true, atom.Var: true, atom.Small: true,
-	atom.Sub: true, atom.Sup: true, atom.Mark: true, atom.Q: true, atom.Cite: true,
-	atom.Abbr: true, atom.Dfn: true, atom.Del: true, atom.Ins: true, atom.Br: true,
-	atom.P: true, atom.Div: true, atom.Span: true, atom.Pre: true, atom.Blockquote: true,
-	atom.Ul: true, atom.Ol: true, atom.Li: true, atom.Hr: true, atom.Wbr: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
+// active names the elements that would do something other than format
+// text if a reader rendered a plain-text title as HTML: run script, load
+// or embed something, take input, swallow the text after them, or change
+// how the rest is parsed. Any other element, without attributes, is
+// harmless: "<i>", "<blink>".
+var active = map[atom.Atom]bool{
+	atom.Script: true, atom.Style: true, atom.Iframe: true, atom.Frame: true, atom.Frameset: true,
+	atom.Object: true, atom.Embed: true, atom.Applet: true, atom.Param: true, atom.Form: true,
+	atom.Input: true, atom.Button: true, atom.Textarea: true, atom.Select: true, atom.Option: true,
+	atom.Base: true, atom.Svg: true, atom.Math: true, atom.Template: true, atom.Noscript: true,
+	atom.Noembed: true, atom.Noframes: true, atom.Meta: true, atom.Link: true, atom.Img: true,
+	atom.Image: true, atom.Video: true, atom.Audio: true, atom.Source: true, atom.Track: true,
+	atom.Title: true, atom.Xmp: true, atom.Plaintext: true, atom.Listing: true, atom.Head: true,
+	atom.Body: true, atom.Html: true, atom.Dialog: true,
 }
 
-// harmless reports whether every tag in s is bare formatting.
+// harmless reports whether every tag in s is a bare, inactive element.
 func harmless(s string) bool {
 	z := html.NewTokenizer(strings.NewReader(s))
 	for {
@@ -82,7 +86,7 @@ func harmless(s string) bool {
 			return true
 		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			if hasAttr || !formatting[atom.Lookup(name)] {
+			if hasAttr || active[atom.Lookup(name)] {
 				return false
 			}
 		case html.CommentToken, html.DoctypeToken:

@@ -37,7 +37,8 @@ func TestLine(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", ""},
 		{" the return of <i> and <b>\n", "the return of <i> and <b>"},
-		{"<blink>", "‹blink>"},
+		{"<blink>", "<blink>"},
+		{"<textarea>", "‹textarea>"},
 		{"a < b && c > d", "a < b && c > d"},
 		{"AT&amp;T", "AT&amp;T"}, // plain text: no entities to decode
 		{"<script>alert(1)</script>", "‹script>alert(1)‹/script>"},
