@@ -83,7 +83,7 @@ type atomEntryScan struct {
 // (see translate). base is the outermost base: the one translate resolves
 // relative links against when no xml:base says otherwise.
 func scanAtom(data []byte, base *url.URL) []atomEntryScan {
-	const atomNS = "http://www.w3.org/2005/Atom"
+	atomNS := map[string]bool{"http://www.w3.org/2005/Atom": true, "http://purl.org/atom/ns#": true} // 1.0 and 0.3
 	dec := xml.NewDecoder(bytes.NewReader(data))
 	dec.Strict = false
 	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil } // already UTF-8
@@ -110,7 +110,7 @@ func scanAtom(data []byte, base *url.URL) []atomEntryScan {
 				}
 			}
 			bases = append(bases, b)
-			if t.Name.Space != atomNS {
+			if !atomNS[t.Name.Space] {
 				continue
 			}
 			switch {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+	"golang.org/x/net/idna"
 
 	"github.com/talkstream/talkstream"
 )
@@ -64,7 +66,7 @@ func parseDoc(body []byte, contentType, feedURL, docURL string, src talkstream.S
 	case err != nil && !errors.Is(err, gofeed.ErrFeedTypeNotDetected) && !isHTML(data, contentType):
 		// A syntax error: read what the repaired document holds, and say
 		// what happened.
-		if f, fx, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > 0 {
+		if f, fx, rerr := parseFeed(closeUnclosed(data)); rerr == nil && (len(f.Items) > 0 || raw == 0) {
 			warnings = append(warnings, fmt.Sprintf("malformed feed, read %d of %d items: %v", len(f.Items), raw, err))
 			feed, x, err = f, fx, nil
 		}
@@ -269,5 +271,24 @@ func resolveAgainst(base *url.URL, ref string) string {
 	if base != nil {
 		u = base.ResolveReference(u)
 	}
+	asciiHost(u)
 	return u.String()
+}
+
+// asciiHost writes an internationalised host name (an IRI's) in its ASCII
+// form: url.URL would otherwise percent-encode it into a host no resolver
+// knows. A name IDNA rejects is left as it was.
+func asciiHost(u *url.URL) {
+	h := u.Hostname()
+	if h == "" || !strings.ContainsFunc(h, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return
+	}
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil {
+		return
+	}
+	if p := u.Port(); p != "" {
+		a = net.JoinHostPort(a, p)
+	}
+	u.Host = a
 }

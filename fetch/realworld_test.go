@@ -211,6 +211,10 @@ func TestPlainTextTitles(t *testing.T) {
 			titles: []string{"The return of <i> and <b>", "<blink>", "Why ‹script>alert(1)‹/script> is a bad title"}},
 		{name: "atom title types", fixture: "atom-title-types.xml",
 			titles: []string{"The return of <i> and <b>", "<blink>", "Why semantic markup", "An XHTML title"}},
+		{name: "atom 0.3 text/plain", fixture: "atom03-text-plain-title.xml",
+			titles: []string{"History of the <blink> tag", "An HTML title"}},
+		{name: "rss titles are html only when they look like it", fixture: "rss-titles.xml",
+			titles: []string{"Nice <gorilla> what's he weigh?", "A bold move", "AT&T sponsors the zoo", "Feeding time: 1 < 2 < 3", "Keepers wanted"}},
 	})
 }
 
@@ -229,4 +233,33 @@ func TestEnclosureTypes(t *testing.T) {
 				}
 			}},
 	})
+}
+
+// TestIRILinks: a link with an internationalised host (an IRI) keeps a
+// host a resolver knows: its ASCII form, not percent-encoding.
+func TestIRILinks(t *testing.T) {
+	for _, tt := range []struct{ in, want string }{
+		{"http://www.詹姆斯.com/atomtests/iri/詹.html", "http://www.xn--8ws00zhy3a.com/atomtests/iri/%E8%A9%B9.html"},
+		{"https://bücher.example:8443/a", "https://xn--bcher-kva.example:8443/a"},
+		{"https://ascii.example/ü", "https://ascii.example/%C3%BC"},
+	} {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := resolveAgainst(nil, tt.in); got != tt.want {
+				t.Errorf("resolveAgainst(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestMalformedWithoutItems: a feed without items whose last end tag is
+// cut is read, with a warning, rather than rejected: nothing was lost.
+func TestMalformedWithoutItems(t *testing.T) {
+	body := []byte("<rss version=\"2.0\"><channel><title>Quiet</title><link>https://quiet.example/</link></channel></rss")
+	p, err := parse(body, "", "https://quiet.example/feed", talkstream.Source{ID: "q"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.title != "Quiet" || len(p.entries) != 0 || !strings.Contains(strings.Join(p.warnings, ";"), "malformed feed") {
+		t.Errorf("title %q, %d entries, warnings %q", p.title, len(p.entries), p.warnings)
+	}
 }

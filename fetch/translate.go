@@ -256,16 +256,29 @@ func atomExtDate(exts ext.Extensions, name string) time.Time {
 // text unless the feed says it is HTML: a JSON Feed title always is text,
 // an Atom title is unless its type is html or xhtml; those keep every
 // character ("the return of <i> and <b>"), and every output escapes them.
-// RSS says nothing, and RSS titles carry escaped HTML in practice, so
-// theirs is read as HTML.
+// RSS says nothing, and RSS titles carry escaped HTML in practice, so an
+// RSS title is read as HTML when it looks like HTML (a tag HTML knows, an
+// entity), else as text.
 func (t *translator) itemTitle(item *gofeed.Item, scan atomEntryScan) string {
-	switch {
-	case t.feed.FeedType == "json":
+	switch t.feed.FeedType {
+	case "json":
 		return htmltext.Line(item.Title)
-	case t.feed.FeedType == "atom" && t.scan != nil && (scan.titleType == "" || scan.titleType == "text"):
+	case "atom":
+		if t.scan != nil && textType(scan.titleType) {
+			return htmltext.Line(item.Title)
+		}
+		return htmltext.PlainText(item.Title)
+	}
+	if !htmltext.LooksLikeHTML(item.Title) {
 		return htmltext.Line(item.Title)
 	}
 	return htmltext.PlainText(item.Title)
+}
+
+// textType reports whether an Atom text construct's type says plain text:
+// absent, "text" (Atom 1.0) or "text/plain" (Atom 0.3).
+func textType(typ string) bool {
+	return typ == "" || typ == "text" || typ == "text/plain"
 }
 
 // needsAtomScan reports whether an Atom document must be read a second

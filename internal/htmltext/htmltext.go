@@ -51,6 +51,43 @@ func Line(s string) string {
 	return s
 }
 
+// LooksLikeHTML reports whether text that may be either (an RSS title)
+// reads as HTML: it holds a tag of an element HTML knows, a tag with
+// attributes or an odd name, a comment, or a character or entity
+// reference. "Nice <gorilla> what's he weigh?" and "A<B" do not.
+func LooksLikeHTML(s string) bool {
+	if reference.MatchString(s) {
+		return true
+	}
+	if !HasTag(s) {
+		return false
+	}
+	z := html.NewTokenizer(strings.NewReader(s))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return false
+		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
+			if name, hasAttr := z.TagName(); hasAttr || atom.Lookup(name) != 0 || !plainName(name) {
+				return true
+			}
+		case html.CommentToken:
+			return true
+		}
+	}
+}
+
+func plainName(name []byte) bool {
+	for _, c := range name {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return len(name) > 0
+}
+
+var reference = regexp.MustCompile(`&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});`)
+
 // HasTag reports whether s holds what an HTML parser would take for the
 // start of a tag, a comment or a declaration.
 func HasTag(s string) bool { return tagLike.MatchString(s) }

@@ -31,6 +31,32 @@ func TestPlainText(t *testing.T) {
 	}
 }
 
+func TestLooksLikeHTML(t *testing.T) {
+	tests := []struct {
+		in   string
+		want bool
+	}{
+		{"plain", false},
+		{"A<B", false},
+		{"Nice <gorilla> what's he weigh?", false},
+		{"a < b && c > d", false},
+		{"&#0", false},
+		{"<b>bold</b>", true},
+		{"line<br/>break", true},
+		{"AT&amp;T", true},
+		{"caf&#233;", true},
+		{"<scr<script>ipt>", true},
+		{"<!-- c -->", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			if got := LooksLikeHTML(tt.in); got != tt.want {
+				t.Errorf("LooksLikeHTML(%q) = %v, want %v", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
 // TestLine: plain text keeps every character; only what would act when
 // rendered as HTML is defused, and then without losing a word.
 func TestLine(t *testing.T) {
