@@ -50,6 +50,17 @@ def date(entry):
     return ""
 
 
+def empty(entry):
+    """An entry with nothing to show or link to, which talkstream drops."""
+    return not (
+        entry.get("title", "").strip()
+        or entry.get("link")
+        or entry.get("summary", "").strip()
+        or any(c.get("value", "").strip() for c in entry.get("content", []))
+        or entry.get("enclosures")
+    )
+
+
 def main():
     for line in sys.stdin:
         url = line.strip()
@@ -62,6 +73,7 @@ def main():
                     "title": plain(e.get("title", ""), e.get("title_detail")),
                     "link": e.get("link", ""),
                     "date": date(e),
+                    "empty": empty(e),
                 }
                 for e in d.entries
             ]

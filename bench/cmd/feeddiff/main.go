@@ -43,6 +43,7 @@ type entry struct {
 	Title string `json:"title"`
 	Link  string `json:"link"`
 	Date  string `json:"date"`
+	Empty bool   `json:"empty"` // nothing to show or link to: talkstream drops such entries (a documented choice)
 }
 
 // The disagreement classes, in the order they are checked; a file counts
@@ -185,7 +186,7 @@ func readOurs(urls []string) []reading {
 			out[i] = reading{Rejected: true, Error: err.Error()}
 			continue
 		}
-		var r reading
+		r := reading{Warning: res.Warning}
 		for _, e := range res.Entries {
 			d := e.Published
 			if d.IsZero() {
@@ -246,7 +247,16 @@ func readFeedparser(py string, urls []string) ([]reading, error) {
 }
 
 // compare returns the first disagreement between the two readings, or nil.
+// Entries feedparser keeps with nothing to show or link to are left out
+// first: talkstream drops them on purpose.
 func compare(file string, ours, theirs reading) *diff {
+	kept := theirs.Entries[:0:0]
+	for _, e := range theirs.Entries {
+		if !e.Empty {
+			kept = append(kept, e)
+		}
+	}
+	theirs.Entries = kept
 	if ours.Rejected != theirs.Rejected {
 		if ours.Rejected {
 			return &diff{file, classRejected, fmt.Sprintf("talkstream rejects (%s); feedparser reads %d entries", ours.Error, len(theirs.Entries))}
