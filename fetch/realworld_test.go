@@ -128,7 +128,9 @@ func TestJSONFeedLeniency(t *testing.T) {
 }
 
 // TestAtomInRSS: issue 11 class 3. Atom elements inside RSS items, under
-// any prefix bound to the Atom namespace, give the link and the dates.
+// any prefix bound to the Atom namespace, give the link and the dates; so
+// do Dublin Core terms, and media:title the title, where the item has no
+// element of its own.
 func TestAtomInRSS(t *testing.T) {
 	date := func(i int, published, updated string) func(t *testing.T, p *parsed) {
 		return func(t *testing.T, p *parsed) {
@@ -148,6 +150,12 @@ func TestAtomInRSS(t *testing.T) {
 			check: func(t *testing.T, p *parsed) {
 				date(0, "2024-06-10T08:30:00Z", "2024-06-10T08:30:00Z")(t, p)
 				date(1, "2024-06-03T07:00:00Z", "2024-06-04T07:00:00Z")(t, p)
+			}},
+		{name: "dublin core terms and media:title in RSS 1.0", fixture: "rss1-dcterms.xml",
+			titles: []string{"Proceedings of the unikernel workshop", "Recording: opening keynote"},
+			check: func(t *testing.T, p *parsed) {
+				date(0, "2024-01-15T00:00:00Z", "2024-02-01T09:30:00Z")(t, p)
+				date(1, "2024-02-03T09:00:00Z", "2024-02-03T09:00:00Z")(t, p)
 			}},
 		{name: "atom: prefix", fixture: "rss-atom-prefix.xml",
 			titles: []string{"Only an atom:link"},

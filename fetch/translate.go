@@ -139,13 +139,20 @@ func (t *translator) entry(i int, item *gofeed.Item) talkstream.Entry {
 	// <updated>; Updated is left zero when the feed has none.
 	e.Published = plausibleDate(item.PublishedParsed)
 	e.Updated = plausibleDate(item.UpdatedParsed)
+	if e.Updated.IsZero() {
+		e.Updated = extDate(item.Extensions, "dcterms", "modified")
+	}
 	if e.Published.IsZero() {
 		// An RSS item dated only by Atom elements (.NET writes
-		// a10:updated alone) is published when it was last updated, as
+		// a10:updated alone) or by Dublin Core terms (RSS 1.0) is
+		// published when it says, else when it was last updated, as
 		// gofeed reads an Atom entry without <published>.
-		if e.Published = atomExtDate(item.Extensions, "published"); e.Published.IsZero() {
-			e.Published = e.Updated
-		}
+		e.Published = firstDate(extDate(item.Extensions, "atom", "published"),
+			extDate(item.Extensions, "dcterms", "issued"), extDate(item.Extensions, "dcterms", "created"), e.Updated)
+	}
+	if e.Title == "" {
+		// Media RSS gives the title of an item that has none of its own.
+		e.Title = capRunes(mediaTitle(item.Extensions), maxTitleRunes)
 	}
 
 	_, ytItem := item.Extensions["yt"]
@@ -239,17 +246,29 @@ func atomExtLink(exts ext.Extensions, base *url.URL) string {
 	return pickAlternate(links, hrefs, base)
 }
 
-// atomExtDate reads an Atom date element (RFC 3339) an RSS item carries.
-func atomExtDate(exts ext.Extensions, name string) time.Time {
-	v := extValue(exts, "atom", name)
+// extDate reads a date element of the Atom or Dublin Core terms namespace
+// that an RSS item carries: RFC 3339, or the W3C-DTF shortenings Dublin
+// Core allows (a date alone, minutes without seconds).
+func extDate(exts ext.Extensions, ns, name string) time.Time {
+	v := extValue(exts, ns, name)
 	if v == "" {
 		return time.Time{}
 	}
-	d, err := time.Parse(time.RFC3339, v)
-	if err != nil {
-		return time.Time{}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02"} {
+		if d, err := time.Parse(layout, v); err == nil {
+			return plausibleDate(&d)
+		}
 	}
-	return plausibleDate(&d)
+	return time.Time{}
+}
+
+func firstDate(ds ...time.Time) time.Time {
+	for _, d := range ds {
+		if !d.IsZero() {
+			return d
+		}
+	}
+	return time.Time{}
 }
 
 // itemTitle is the entry's title as one line of text. A title is plain
@@ -279,6 +298,26 @@ func (t *translator) itemTitle(item *gofeed.Item, scan atomEntryScan) string {
 // absent, "text" (Atom 1.0) or "text/plain" (Atom 0.3).
 func textType(typ string) bool {
 	return typ == "" || typ == "text" || typ == "text/plain"
+}
+
+// mediaTitle is an item's media:title (on the item or in media:group):
+// plain text unless its type says html.
+func mediaTitle(exts ext.Extensions) string {
+	t := extFirst(exts, "media", "title")
+	if t == nil {
+		for _, g := range exts["media"]["group"] {
+			if t = first(g.Children["title"]); t != nil {
+				break
+			}
+		}
+	}
+	if t == nil {
+		return ""
+	}
+	if strings.EqualFold(strings.TrimSpace(t.Attrs["type"]), "html") {
+		return htmltext.PlainText(t.Value)
+	}
+	return htmltext.Line(t.Value)
 }
 
 // needsAtomScan reports whether an Atom document must be read a second
