@@ -81,3 +81,25 @@ func TestLine(t *testing.T) {
 		})
 	}
 }
+
+// FuzzText: PlainText leaves no tag, and Line leaves nothing that would act
+// if rendered as HTML and is idempotent.
+func FuzzText(f *testing.F) {
+	for _, s := range []string{"<b>x</b>", "the return of <i> and <b>", "<scr<script>ipt>", "&lt;script&gt;",
+		"<img src=x onerror=alert(1)>", "a < b", "<!--x-->", "\x00\u0085"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p := PlainText(s)
+		if HasTag(p) {
+			t.Fatalf("PlainText(%q) = %q has a tag", s, p)
+		}
+		l := Line(s)
+		if HasTag(l) && !harmless(l) {
+			t.Fatalf("Line(%q) = %q would act as HTML", s, l)
+		}
+		if again := Line(l); again != l {
+			t.Fatalf("Line not idempotent on %q: %q then %q", s, l, again)
+		}
+	})
+}
