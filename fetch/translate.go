@@ -322,13 +322,14 @@ func mediaTitle(exts ext.Extensions) string {
 
 // needsAtomScan reports whether an Atom document must be read a second
 // time (scanAtom): it uses xml:base, or a title holds what could be markup
-// or an entity and its type decides whether it is.
+// or an entity reference and its type decides whether it is ("AT&T" alone
+// reads the same either way).
 func needsAtomScan(data []byte, feed *gofeed.Feed) bool {
 	if bytes.Contains(data, []byte("xml:base")) {
 		return true
 	}
 	for _, it := range feed.Items {
-		if it != nil && strings.ContainsAny(it.Title, "<&") {
+		if it != nil && (strings.Contains(it.Title, "<") || htmltext.LooksLikeHTML(it.Title)) {
 			return true
 		}
 	}
