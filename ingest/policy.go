@@ -86,6 +86,11 @@ func (in *Ingester) nextState(src talkstream.Source, res *fetch.Result, ferr err
 			st.LastStatus = fe.Status
 		}
 		st.LastError, st.Warning = ferr.Error(), ""
+		if src.Kind == talkstream.SourceCurated && src.Path != "" {
+			// The error is shown on public pages (/status, the page's
+			// source health): name the file as the config does.
+			st.LastError = strings.ReplaceAll(st.LastError, src.Path, displayPath(src.Path, in.opts.ConfigDir))
+		}
 		st.Errors++
 		st.Bytes = 0
 		if errors.Is(ferr, fetch.ErrGone) {

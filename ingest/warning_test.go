@@ -88,6 +88,10 @@ func TestStatusCuratedPath(t *testing.T) {
 			if s.LastError == "" || strings.Contains(s.LastError, dir) || strings.Contains(s.LastError, filepath.Dir(dir)) {
 				t.Errorf("last error %q shows the absolute path", s.LastError)
 			}
+			// The stored error too: the page's source health shows it.
+			if st := w.state(t, "hist"); strings.Contains(st.LastError, filepath.Dir(dir)) || !strings.Contains(st.LastError, tt.want) {
+				t.Errorf("stored error %q shows the absolute path, or not %q", st.LastError, tt.want)
+			}
 		})
 	}
 }
