@@ -9,8 +9,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/microcosm-cc/bluemonday"
-	"github.com/talkstream/talkstream/internal/htmltext"
 	"golang.org/x/net/html"
+
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // policy is the one allowlist every piece of feed HTML passes through. It is

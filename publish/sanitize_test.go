@@ -5,8 +5,9 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/talkstream/talkstream/internal/htmltext"
 	"golang.org/x/net/html"
+
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 func TestSanitizeHTML(t *testing.T) {
