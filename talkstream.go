@@ -107,6 +107,7 @@ type FetchState struct {
 	LastFetch    time.Time // when the last attempt finished (zero: never)
 	LastStatus   int       // HTTP status of the last attempt (0: no response)
 	LastError    string    // empty when the last attempt succeeded
+	Warning      string    // what the last parsed body lost or needed repaired; empty when it read cleanly
 	Errors       int       // consecutive failed attempts
 	NextCheck    time.Time // when the source is due again
 	Duration     time.Duration

@@ -8,8 +8,10 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/encoding/unicode/utf32"
 )
 
 var (
@@ -30,16 +32,15 @@ var (
 // there is one, else, when it is not valid UTF-8, from Windows-1252 (which
 // also reads Latin-1 correctly).
 func toUTF8(body []byte, contentType string) []byte {
-	switch {
-	case bytes.HasPrefix(body, bomUTF8):
+	if bytes.HasPrefix(body, bomUTF8) {
 		body = body[len(bomUTF8):]
-	case bytes.HasPrefix(body, bomUTF16BE), bytes.HasPrefix(body, bomUTF16LE):
-		out, err := unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM).NewDecoder().Bytes(body)
+	} else if enc := wideEncoding(body); enc != nil {
+		out, err := enc.NewDecoder().Bytes(body)
 		if err != nil {
 			return body
 		}
-		// The declaration (if any) still says UTF-16; make it tell the truth
-		// so the parser does not decode a second time.
+		// The declaration (if any) still says UTF-16 or UTF-32; make it
+		// tell the truth so the parser does not decode a second time.
 		return declareUTF8(out)
 	}
 
@@ -49,9 +50,14 @@ func toUTF8(body []byte, contentType string) []byte {
 			if !utf8.Valid(body) {
 				// Declared UTF-8 but is not: the XML decoder would stop
 				// at the first bad byte.
-				return repairUTF8(body)
+				return repairUTF8(body, true)
 			}
 			return body
+		case singleByte(name) && utf8.Valid(body) && hasMultibyteUTF8(body):
+			// A misconfigured site declares Latin-1 over a UTF-8 body.
+			// Text in a single-byte encoding is almost never valid
+			// UTF-8 with multi-byte characters in it: believe the bytes.
+			return declareUTF8(body)
 		case name != "" && !strings.HasPrefix(name, "utf-16"):
 			return body
 		}
@@ -61,7 +67,7 @@ func toUTF8(body []byte, contentType string) []byte {
 		body = declareUTF8(body)
 	}
 	if label := contentTypeCharset(contentType); label != "" && !isUTF8(label) {
-		if enc, _ := charset.Lookup(label); enc != nil {
+		if enc, name := charset.Lookup(label); enc != nil && !(singleByte(name) && utf8.Valid(body) && hasMultibyteUTF8(body)) {
 			if out, err := enc.NewDecoder().Bytes(body); err == nil {
 				return out
 			}
@@ -70,7 +76,7 @@ func toUTF8(body []byte, contentType string) []byte {
 	if utf8.Valid(body) {
 		return body
 	}
-	return repairUTF8(body)
+	return repairUTF8(body, false)
 }
 
 // declaredEncoding returns the encoding named in the XML declaration, if any.
@@ -118,11 +124,14 @@ func isUTF8(label string) bool {
 }
 
 // repairUTF8 makes invalid UTF-8 valid. A body that is UTF-8 but for a few
-// stray bytes keeps its multi-byte characters and loses the strays; a body
-// with no multi-byte sequence at all is taken to be Windows-1251 when it
-// reads like Cyrillic (see looksCyrillic), else Windows-1252.
-func repairUTF8(body []byte) []byte {
-	if hasMultibyteUTF8(body) {
+// stray bytes (at least as many valid multi-byte sequences as invalid bytes) keeps its
+// multi-byte characters and loses the strays; any other is taken to be
+// Windows-1251 when it reads like Cyrillic (see looksCyrillic), else
+// Windows-1252. Latin-1 text can hold a sequence that happens to be valid
+// UTF-8 ("é", no-break space, "»" is one), so one such sequence does not
+// make an undeclared body UTF-8; when the body declares UTF-8, it does.
+func repairUTF8(body []byte, declared bool) []byte {
+	if valid, invalid := utf8Balance(body); valid >= invalid || (declared && valid > 0) {
 		return bytes.ToValidUTF8(body, []byte("\uFFFD"))
 	}
 	cm := charmap.Windows1252
@@ -158,6 +167,55 @@ func looksCyrillic(b []byte) bool {
 		}
 	}
 	return high > 0 && 2*inRuns > high
+}
+
+// utf8Balance counts b's valid multi-byte UTF-8 sequences and its bytes
+// that are not part of any valid sequence.
+func utf8Balance(b []byte) (valid, invalid int) {
+	for len(b) > 0 {
+		r, size := utf8.DecodeRune(b)
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			invalid++
+		case size > 1:
+			valid++
+		}
+		b = b[size:]
+	}
+	return valid, invalid
+}
+
+// singleByte reports whether an encoding's canonical name (from
+// charset.Lookup) is one of the single-byte ones that sites mislabel.
+func singleByte(name string) bool {
+	return strings.HasPrefix(name, "iso-8859-") || strings.HasPrefix(name, "windows-125") || name == "macintosh" || name == "koi8-r" || name == "koi8-u"
+}
+
+// wideEncoding recognises UTF-16 and UTF-32, with or without a byte-order
+// mark, from how "<" or "<?xml" begins the document (XML 1.0 Appendix F),
+// or nil.
+func wideEncoding(b []byte) encoding.Encoding {
+	if len(b) < 4 {
+		if bytes.HasPrefix(b, bomUTF16BE) || bytes.HasPrefix(b, bomUTF16LE) {
+			return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+		}
+		return nil
+	}
+	switch {
+	case b[0] == 0 && b[1] == 0 && b[2] == 0xFE && b[3] == 0xFF, b[0] == 0xFF && b[1] == 0xFE && b[2] == 0 && b[3] == 0:
+		return utf32.UTF32(utf32.BigEndian, utf32.ExpectBOM)
+	case bytes.HasPrefix(b, bomUTF16BE), bytes.HasPrefix(b, bomUTF16LE):
+		return unicode.UTF16(unicode.BigEndian, unicode.ExpectBOM)
+	case b[0] == 0 && b[1] == 0 && b[2] == 0 && b[3] != 0:
+		return utf32.UTF32(utf32.BigEndian, utf32.IgnoreBOM)
+	case b[0] != 0 && b[1] == 0 && b[2] == 0 && b[3] == 0:
+		return utf32.UTF32(utf32.LittleEndian, utf32.IgnoreBOM)
+	case b[0] == 0 && b[1] != 0 && b[2] == 0 && b[3] != 0:
+		return unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM)
+	case b[0] != 0 && b[1] == 0 && b[2] != 0 && b[3] == 0:
+		return unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM)
+	}
+	return nil
 }
 
 func hasMultibyteUTF8(b []byte) bool {

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // Defaults for the zero Options.
@@ -114,10 +115,15 @@ type Result struct {
 	FeedTitle    string // the feed's own title, plain text
 	FeedLink     string // the feed's own home page, absolute
 	Entries      []talkstream.Entry
-	Bytes        int64         // body bytes read (decompressed)
-	Duration     time.Duration // request and body read, parsing excluded
-	URL          string        // final URL after redirects; empty for curated
-	MovedTo      string        // set when a permanent redirect (301/308) was followed
+	// Warning says what the parse read other than as the feed wrote it: a
+	// repaired syntax error, items it could not read, fields of the wrong
+	// type. Empty when the body read cleanly; on NotModified and Unchanged
+	// it repeats the stored src.State.Warning (the same body).
+	Warning  string
+	Bytes    int64         // body bytes read (decompressed)
+	Duration time.Duration // request and body read, parsing excluded
+	URL      string        // final URL after redirects; empty for curated
+	MovedTo  string        // set when a permanent redirect (301/308) was followed
 
 	// Scheduling hints; the caller decides the next check from them.
 	// Fresh is how long the server says the response stays fresh
@@ -275,7 +281,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		if res.LastModified == "" {
 			res.LastModified = src.State.LastModified
 		}
-		res.FeedTitle, res.FeedLink, res.TTL = src.State.FeedTitle, src.State.FeedLink, src.State.TTL
+		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
 		res.Duration = time.Since(start)
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
@@ -298,16 +304,35 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 	res.BodyHash = hex.EncodeToString(sum[:])
 	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
 		res.Unchanged = true
-		res.FeedTitle, res.FeedLink, res.TTL = src.State.FeedTitle, src.State.FeedLink, src.State.TTL
+		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
 		return res, nil
 	}
 
-	p, err := parse(body, resp.Header.Get("Content-Type"), final, src)
+	p, err := parseDoc(body, resp.Header.Get("Content-Type"), final, contentLocation(resp), src)
 	if err != nil {
 		return fail(opParse, final, resp.StatusCode, err)
 	}
 	res.FeedTitle, res.FeedLink, res.Entries, res.TTL = p.title, p.link, p.entries, p.ttl
+	res.Warning = strings.Join(p.warnings, "; ")
 	return res, nil
+}
+
+// contentLocation is the absolute URL a response's Content-Location header
+// names, resolved against the request's, or "".
+func contentLocation(resp *http.Response) string {
+	cl := strings.TrimSpace(resp.Header.Get("Content-Location"))
+	if cl == "" {
+		return ""
+	}
+	ref, err := url.Parse(cl)
+	if err != nil {
+		return ""
+	}
+	u := resp.Request.URL.ResolveReference(ref)
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return ""
+	}
+	return u.String()
 }
 
 // readBody reads at most MaxBytes of the decompressed body; more is
@@ -357,7 +382,7 @@ func statusText(s string) string {
 	if len(s) > maxStatusText {
 		s = strings.ToValidUTF8(s[:maxStatusText], "") + "…"
 	}
-	return dropControls(s)
+	return htmltext.DropControls(s)
 }
 
 // drain reads a little of an unwanted body so the connection can be reused.

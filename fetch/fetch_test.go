@@ -404,7 +404,7 @@ func TestFetchErrors(t *testing.T) {
 		{name: "empty", handler: body("application/rss+xml", ""), wantIs: []error{ErrNotFeed}, wantStatus: 200, wantMsg: "empty body"},
 		{name: "blank", handler: body("application/rss+xml", " \n\t"), wantIs: []error{ErrNotFeed}},
 		{name: "text", handler: body("text/plain", "hello, world"), wantIs: []error{ErrNotFeed}},
-		{name: "broken xml", handler: body("application/rss+xml", "<rss><channel><item><title>x"), wantIs: []error{ErrNotFeed}},
+		{name: "broken xml", handler: body("application/rss+xml", "<rss><channel><<item><title>x"), wantIs: []error{ErrNotFeed}},
 		{name: "unknown root", handler: body("application/xml", "<?xml version='1.0'?><opml/>"), wantIs: []error{ErrNotFeed}},
 	}
 	for _, tt := range tests {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/mmcdole/gofeed"
-	"github.com/mmcdole/gofeed/rss"
 )
 
 // maxHint bounds every server- or feed-given wait we report: a typo such as
@@ -75,19 +74,6 @@ func retryAfter(v string, now time.Time) time.Duration {
 
 func clampHint(d time.Duration) time.Duration {
 	return max(0, min(d, maxHint))
-}
-
-// ttlTranslator keeps the RSS <ttl> that gofeed's universal Feed drops.
-type ttlTranslator struct {
-	gofeed.DefaultRSSTranslator
-	ttl string
-}
-
-func (t *ttlTranslator) Translate(feed interface{}) (*gofeed.Feed, error) {
-	if f, ok := feed.(*rss.Feed); ok {
-		t.ttl = f.TTL
-	}
-	return t.DefaultRSSTranslator.Translate(feed)
 }
 
 // feedTTL is the feed's own update hint: RSS <ttl> (minutes), else the

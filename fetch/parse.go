@@ -5,14 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
+	"golang.org/x/net/idna"
 
 	"github.com/talkstream/talkstream"
 )
@@ -22,22 +25,60 @@ type parsed struct {
 	title, link string
 	entries     []talkstream.Entry
 	ttl         time.Duration // the feed's own update hint
+	// warnings say what was read other than as the feed wrote it: a
+	// repaired syntax error, items that could not be read, fields dropped.
+	warnings []string
+}
+
+func (p *parsed) warn(format string, args ...any) {
+	p.warnings = append(p.warnings, fmt.Sprintf(format, args...))
 }
 
 // parse turns a fetched body into entries. feedURL is the URL the body came
 // from, the base of last resort for relative links.
 func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*parsed, error) {
+	return parseDoc(body, contentType, feedURL, "", src)
+}
+
+// parseDoc is parse with the document's own URL (a Content-Location
+// header, resolved; "" when there is none), the base of relative links
+// after xml:base.
+func parseDoc(body []byte, contentType, feedURL, docURL string, src talkstream.Source) (*parsed, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("%w: empty body", ErrNotFeed)
 	}
-	data := toUTF8(body, contentType)
-	feed, rssTTL, err := parseFeed(data)
+	data := dropNonXMLChars(toUTF8(body, contentType))
+	droppedFields := 0
+	if isJSON(data) {
+		data, droppedFields = lenientJSONFeed(data)
+	}
+	feed, x, err := parseFeed(data)
 	if err != nil && strings.Contains(err.Error(), "illegal character code") {
 		// A character reference to a control character (&#x1;) stops the
 		// XML decoder; the characters themselves are dropped before it
 		// sees them, so drop the references too and read the rest.
 		if clean := illegalCharRef.ReplaceAllFunc(data, dropIllegalRef); !bytes.Equal(clean, data) {
-			feed, rssTTL, err = parseFeed(clean)
+			feed, x, err = parseFeed(clean)
+		}
+	}
+	var warnings []string
+	switch raw := rawItems(data); {
+	case err != nil && !errors.Is(err, gofeed.ErrFeedTypeNotDetected) && !isHTML(data, contentType):
+		// A syntax error: read what the repaired document holds, and say
+		// what happened.
+		if f, fx, rerr := parseFeed(closeUnclosed(data)); rerr == nil && (len(f.Items) > 0 || raw == 0) {
+			warnings = append(warnings, fmt.Sprintf("malformed feed, read %d of %d items: %v", len(f.Items), raw, err))
+			feed, x, err = f, fx, nil
+		}
+	case err == nil && raw > len(feed.Items):
+		// Items the parser did not see: an element left open swallowed
+		// them.
+		if f, fx, rerr := parseFeed(closeUnclosed(data)); rerr == nil && len(f.Items) > len(feed.Items) {
+			warnings = append(warnings, fmt.Sprintf("malformed feed: an element left open hid %d of %d items; read after closing it", len(f.Items)-len(feed.Items), raw))
+			feed, x = f, fx
+		}
+		if n := len(feed.Items); raw > n {
+			warnings = append(warnings, fmt.Sprintf("malformed feed: %d of %d items could not be read", raw-n, raw))
 		}
 	}
 	if err != nil {
@@ -53,8 +94,15 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 		}
 		return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
 	}
-	p := translate(feed, src, feedURL)
-	p.ttl = feedTTL(rssTTL, feed)
+	p := translate(feed, x, data, src, feedURL, docURL)
+	p.ttl = feedTTL(x.ttl, feed)
+	p.warnings = append(p.warnings, warnings...)
+	if n := len(feed.Items); n > 0 && len(p.entries) == 0 {
+		p.warn("none of the feed's %d items has a title, link or content", n)
+	}
+	if droppedFields > 0 {
+		p.warn("%d JSON Feed fields of the wrong type ignored", droppedFields)
+	}
 	return p, nil
 }
 
@@ -74,6 +122,38 @@ func dropIllegalRef(ref []byte) []byte {
 	return ref
 }
 
+// dropNonXMLChars removes the characters XML 1.0's Char production excludes
+// (C0 controls but tab and line breaks, U+FFFE, U+FFFF): one of them
+// anywhere would stop the XML decoder and lose the whole feed, and no feed
+// means them. Bytes that are not UTF-8 (a body the parser will decode from
+// its declared encoding) are kept as they are.
+func dropNonXMLChars(data []byte) []byte {
+	if !hasNonXMLChar(data) {
+		return data
+	}
+	out := make([]byte, 0, len(data))
+	for len(data) > 0 {
+		r, size := utf8.DecodeRune(data)
+		if (r == utf8.RuneError && size <= 1) || xmlChar(r) {
+			out = append(out, data[:size]...)
+		}
+		data = data[size:]
+	}
+	return out
+}
+
+func hasNonXMLChar(data []byte) bool {
+	for i, c := range data {
+		switch {
+		case c < 0x20 && c != '\t' && c != '\n' && c != '\r':
+			return true
+		case c == 0xEF && i+2 < len(data) && data[i+1] == 0xBF && (data[i+2] == 0xBE || data[i+2] == 0xBF):
+			return true
+		}
+	}
+	return false
+}
+
 // xmlChar reports whether XML 1.0 allows r in a document.
 func xmlChar(r rune) bool {
 	return r == '\t' || r == '\n' || r == '\r' ||
@@ -82,9 +162,10 @@ func xmlChar(r rune) bool {
 
 // parseFeed runs gofeed on a body we fetched ourselves (never ParseURL: it
 // does no conditional GET). A panic inside the third-party parser becomes an
-// error so hostile input cannot take the fetcher down. rssTTL is the RSS
-// <ttl>, which gofeed's universal Feed does not carry.
-func parseFeed(data []byte) (feed *gofeed.Feed, rssTTL string, err error) {
+// error so hostile input cannot take the fetcher down. x holds what the
+// universal Feed drops (extras).
+func parseFeed(data []byte) (feed *gofeed.Feed, x *extras, err error) {
+	x = &extras{}
 	defer func() {
 		if r := recover(); r != nil {
 			feed, err = nil, fmt.Errorf("feed parser panicked: %v", r)
@@ -93,10 +174,15 @@ func parseFeed(data []byte) (feed *gofeed.Feed, rssTTL string, err error) {
 	p := gofeed.NewParser()
 	// We scan for an <img> ourselves, after the media thumbnails, which are
 	// chosen on purpose rather than the first picture in the text.
-	tr := &ttlTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}}
-	p.RSSTranslator = tr
+	p.RSSTranslator = &rssTranslator{DefaultRSSTranslator: gofeed.DefaultRSSTranslator{DisableContentImageScan: true}, x: x}
+	p.AtomTranslator = &atomTranslator{x: x}
 	feed, err = p.Parse(bytes.NewReader(data))
-	return feed, tr.ttl, err
+	return feed, x, err
+}
+
+// isJSON reports whether the body is a JSON document (a JSON Feed).
+func isJSON(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(data, " \t\r\n"), []byte("{"))
 }
 
 // isHTML tells an HTML page from a broken feed, for the error message.
@@ -185,5 +271,24 @@ func resolveAgainst(base *url.URL, ref string) string {
 	if base != nil {
 		u = base.ResolveReference(u)
 	}
+	asciiHost(u)
 	return u.String()
+}
+
+// asciiHost writes an internationalised host name (an IRI's) in its ASCII
+// form: url.URL would otherwise percent-encode it into a host no resolver
+// knows. A name IDNA rejects is left as it was.
+func asciiHost(u *url.URL) {
+	h := u.Hostname()
+	if h == "" || !strings.ContainsFunc(h, func(r rune) bool { return r >= utf8.RuneSelf }) {
+		return
+	}
+	a, err := idna.Lookup.ToASCII(h)
+	if err != nil {
+		return
+	}
+	if p := u.Port(); p != "" {
+		a = net.JoinHostPort(a, p)
+	}
+	u.Host = a
 }

@@ -1,19 +1,21 @@
 package fetch
 
 import (
+	"bytes"
+	"mime"
 	"net/url"
-	"regexp"
+	"path"
 	"strconv"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/mmcdole/gofeed"
+	"github.com/mmcdole/gofeed/atom"
 	ext "github.com/mmcdole/gofeed/extensions"
-	"golang.org/x/net/html"
-	"golang.org/x/net/html/atom"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // translator turns one parsed gofeed.Feed into entries. Like gofeed's own
@@ -22,32 +24,49 @@ import (
 type translator struct {
 	src     talkstream.Source
 	feed    *gofeed.Feed
-	base    *url.URL // the feed's own link, else the feed URL
-	youtube bool     // a YouTube feed: by source kind or by its yt: namespace
+	x       *extras         // what gofeed's universal Feed drops
+	scan    []atomEntryScan // Atom title types and xml:base-resolved links, when scanned
+	base    *url.URL        // Content-Location, else the feed's own link, else the feed URL
+	youtube bool            // a YouTube feed: by source kind or by its yt: namespace
 }
 
-func translate(feed *gofeed.Feed, src talkstream.Source, feedURL string) *parsed {
-	feedBase := parseBase(feedURL)
-	t := &translator{src: src, feed: feed, base: feedBase}
+// translate turns a parsed feed into entries. data is the document it was
+// parsed from (read again only for what gofeed does not keep); docURL is
+// where the document says it lives (its Content-Location, resolved), else
+// the URL it was fetched from.
+func translate(feed *gofeed.Feed, x *extras, data []byte, src talkstream.Source, feedURL, docURL string) *parsed {
+	feedBase := parseBase(docURL)
+	if feedBase == nil {
+		feedBase = parseBase(feedURL)
+	}
+	t := &translator{src: src, feed: feed, x: x, base: feedBase}
 
-	out := &parsed{title: plainText(feed.Title)}
+	out := &parsed{title: htmltext.PlainText(feed.Title)}
 	if out.link = resolveAgainst(feedBase, feed.Link); out.link == "" && len(feed.Links) > 0 {
 		out.link = resolveAgainst(feedBase, feed.Links[0])
 	}
 	// Relative entry links are relative to the site, which is what the
 	// feed's own link names; an XML feed URL is the fallback.
-	if b := parseBase(out.link); b != nil {
+	// A Content-Location header, where the server sends one, names the
+	// document's own URL and is a better base still.
+	if b := parseBase(out.link); b != nil && docURL == "" {
 		t.base = b
+	}
+	if feed.FeedType == "atom" && needsAtomScan(data, feed) {
+		t.scan = scanAtom(data, t.base)
+		if len(t.scan) != len(feed.Items) {
+			t.scan = nil // the two parsers disagree on the entries: trust neither's extras
+		}
 	}
 	_, t.youtube = feed.Extensions["yt"]
 	t.youtube = t.youtube || src.Kind == talkstream.SourceYouTube
 
 	out.entries = make([]talkstream.Entry, 0, len(feed.Items))
-	for _, item := range feed.Items {
+	for i, item := range feed.Items {
 		if item == nil {
 			continue
 		}
-		if e := t.entry(item); !emptyEntry(&e) {
+		if e := t.entry(i, item); !emptyEntry(&e) {
 			out.entries = append(out.entries, e)
 		}
 	}
@@ -82,25 +101,6 @@ func capRunes(s string, n int) string {
 	return s
 }
 
-// dropControls removes control characters other than tab and line breaks
-// (C0, DEL, C1): no feed means them, XML 1.0 forbids most of them, and
-// terminals and pages would show them as boxes or act on them.
-func dropControls(s string) string {
-	if strings.IndexFunc(s, isStrayControl) < 0 {
-		return s
-	}
-	return strings.Map(func(r rune) rune {
-		if isStrayControl(r) {
-			return -1
-		}
-		return r
-	}, s)
-}
-
-func isStrayControl(r rune) bool {
-	return unicode.IsControl(r) && r != '\t' && r != '\n' && r != '\r'
-}
-
 // Dates outside [minDate, maxDate] are no dates: a 1970-01-01 or
 // 0001-01-01 is a missing value printed, and years past 9999 cannot even be
 // written as JSON. (Dates in the future are clamped by merge, which knows
@@ -117,12 +117,17 @@ func plausibleDate(t *time.Time) time.Time {
 	return t.UTC()
 }
 
-func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
+func (t *translator) entry(i int, item *gofeed.Item) talkstream.Entry {
+	x := t.x.item(i)
+	var scan atomEntryScan
+	if i < len(t.scan) {
+		scan = t.scan[i]
+	}
 	e := talkstream.Entry{
 		SourceID:   t.src.ID,
 		GUID:       strings.TrimSpace(item.GUID),
-		Link:       t.itemLink(item),
-		Title:      capRunes(plainText(item.Title), maxTitleRunes),
+		Link:       t.itemLink(item, x, scan),
+		Title:      capRunes(t.itemTitle(item, scan), maxTitleRunes),
 		Summary:    t.richText(item.Description),
 		Content:    t.richText(item.Content),
 		Authors:    t.itemAuthors(item),
@@ -134,6 +139,21 @@ func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
 	// <updated>; Updated is left zero when the feed has none.
 	e.Published = plausibleDate(item.PublishedParsed)
 	e.Updated = plausibleDate(item.UpdatedParsed)
+	if e.Updated.IsZero() {
+		e.Updated = extDate(item.Extensions, "dcterms", "modified")
+	}
+	if e.Published.IsZero() {
+		// An RSS item dated only by Atom elements (.NET writes
+		// a10:updated alone) or by Dublin Core terms (RSS 1.0) is
+		// published when it says, else when it was last updated, as
+		// gofeed reads an Atom entry without <published>.
+		e.Published = firstDate(extDate(item.Extensions, "atom", "published"),
+			extDate(item.Extensions, "dcterms", "issued"), extDate(item.Extensions, "dcterms", "created"), e.Updated)
+	}
+	if e.Title == "" {
+		// Media RSS gives the title of an item that has none of its own.
+		e.Title = capRunes(mediaTitle(item.Extensions), maxTitleRunes)
+	}
 
 	_, ytItem := item.Extensions["yt"]
 	switch {
@@ -151,17 +171,169 @@ func (t *translator) entry(item *gofeed.Item) talkstream.Entry {
 	return e
 }
 
-// itemLink: the alternate link, then any link, then a GUID that is a URL.
-func (t *translator) itemLink(item *gofeed.Item) string {
-	for _, l := range append([]string{item.Link}, item.Links...) {
-		if s := resolveAgainst(t.base, l); s != "" {
-			return s
+// itemLink is the entry's own page. In Atom, the alternate link, an HTML
+// one before any other type (a PDF of the post), resolved against xml:base;
+// never a self, edit or enclosure link. In RSS, <link>, then a link in the
+// Atom namespace the item carries (.NET writes only <a10:link>). Then a
+// GUID that is a URL, unless RSS marks it isPermaLink="false": such a guid
+// is an identifier, not a page.
+func (t *translator) itemLink(item *gofeed.Item, x itemExtras, scan atomEntryScan) string {
+	if x.links != nil || t.feed.FeedType == "atom" {
+		hrefs := make([]string, len(x.links))
+		for i, l := range x.links {
+			if hrefs[i] = l.Href; len(scan.links) == len(x.links) {
+				hrefs[i] = scan.links[i]
+			}
+		}
+		if u := pickAlternate(x.links, hrefs, t.base); u != "" {
+			return u
+		}
+	} else {
+		for _, l := range append([]string{item.Link}, item.Links...) {
+			if s := resolveAgainst(t.base, l); s != "" {
+				return s
+			}
+		}
+		if u := atomExtLink(item.Extensions, t.base); u != "" {
+			return u
 		}
 	}
-	if g := strings.TrimSpace(item.GUID); strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://") {
+	if g := strings.TrimSpace(item.GUID); x.guidIsLink && (strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://")) {
 		return resolveAgainst(nil, g)
 	}
 	return ""
+}
+
+// pickAlternate returns the first rel="alternate" link (the default rel)
+// of an HTML type or none, else the first alternate of any type, resolved.
+func pickAlternate(links []*atom.Link, hrefs []string, base *url.URL) string {
+	for _, htmlOnly := range []bool{true, false} {
+		for i, l := range links {
+			if l == nil || !strings.EqualFold(strings.TrimSpace(l.Rel), "alternate") && strings.TrimSpace(l.Rel) != "" {
+				continue
+			}
+			if htmlOnly && !htmlType(l.Type) {
+				continue
+			}
+			if u := resolveAgainst(base, hrefs[i]); u != "" {
+				return u
+			}
+		}
+	}
+	return ""
+}
+
+// htmlType reports whether a link's type names a web page (or is absent).
+func htmlType(typ string) bool {
+	mt, _, err := mime.ParseMediaType(typ)
+	return strings.TrimSpace(typ) == "" || err == nil && (mt == "text/html" || mt == "application/xhtml+xml")
+}
+
+// atomExtLink picks the page among the Atom links of an RSS item, which
+// gofeed files under the canonical "atom" prefix whatever prefix the feed
+// bound to the Atom namespace (a10:, atom:).
+func atomExtLink(exts ext.Extensions, base *url.URL) string {
+	list := exts["atom"]["link"]
+	if len(list) == 0 {
+		return ""
+	}
+	links := make([]*atom.Link, len(list))
+	hrefs := make([]string, len(list))
+	for i, l := range list {
+		links[i] = &atom.Link{Rel: l.Attrs["rel"], Type: l.Attrs["type"]}
+		hrefs[i] = l.Attrs["href"]
+	}
+	return pickAlternate(links, hrefs, base)
+}
+
+// extDate reads a date element of the Atom or Dublin Core terms namespace
+// that an RSS item carries: RFC 3339, or the W3C-DTF shortenings Dublin
+// Core allows (a date alone, minutes without seconds).
+func extDate(exts ext.Extensions, ns, name string) time.Time {
+	v := extValue(exts, ns, name)
+	if v == "" {
+		return time.Time{}
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02"} {
+		if d, err := time.Parse(layout, v); err == nil {
+			return plausibleDate(&d)
+		}
+	}
+	return time.Time{}
+}
+
+func firstDate(ds ...time.Time) time.Time {
+	for _, d := range ds {
+		if !d.IsZero() {
+			return d
+		}
+	}
+	return time.Time{}
+}
+
+// itemTitle is the entry's title as one line of text. A title is plain
+// text unless the feed says it is HTML: a JSON Feed title always is text,
+// an Atom title is unless its type is html or xhtml; those keep every
+// character ("the return of <i> and <b>"), and every output escapes them.
+// RSS says nothing, and RSS titles carry escaped HTML in practice, so an
+// RSS title is read as HTML when it looks like HTML (a tag HTML knows, an
+// entity), else as text.
+func (t *translator) itemTitle(item *gofeed.Item, scan atomEntryScan) string {
+	switch t.feed.FeedType {
+	case "json":
+		return htmltext.Line(item.Title)
+	case "atom":
+		if t.scan != nil && textType(scan.titleType) {
+			return htmltext.Line(item.Title)
+		}
+		return htmltext.PlainText(item.Title)
+	}
+	if !htmltext.LooksLikeHTML(item.Title) {
+		return htmltext.Line(item.Title)
+	}
+	return htmltext.PlainText(item.Title)
+}
+
+// textType reports whether an Atom text construct's type says plain text:
+// absent, "text" (Atom 1.0) or "text/plain" (Atom 0.3).
+func textType(typ string) bool {
+	return typ == "" || typ == "text" || typ == "text/plain"
+}
+
+// mediaTitle is an item's media:title (on the item or in media:group):
+// plain text unless its type says html.
+func mediaTitle(exts ext.Extensions) string {
+	t := extFirst(exts, "media", "title")
+	if t == nil {
+		for _, g := range exts["media"]["group"] {
+			if t = first(g.Children["title"]); t != nil {
+				break
+			}
+		}
+	}
+	if t == nil {
+		return ""
+	}
+	if strings.EqualFold(strings.TrimSpace(t.Attrs["type"]), "html") {
+		return htmltext.PlainText(t.Value)
+	}
+	return htmltext.Line(t.Value)
+}
+
+// needsAtomScan reports whether an Atom document must be read a second
+// time (scanAtom): it uses xml:base, or a title holds what could be markup
+// or an entity reference and its type decides whether it is ("AT&T" alone
+// reads the same either way).
+func needsAtomScan(data []byte, feed *gofeed.Feed) bool {
+	if bytes.Contains(data, []byte("xml:base")) {
+		return true
+	}
+	for _, it := range feed.Items {
+		if it != nil && (strings.Contains(it.Title, "<") || htmltext.LooksLikeHTML(it.Title)) {
+			return true
+		}
+	}
+	return false
 }
 
 // itemAuthors: the names of the item's authors, else of the feed's.
@@ -190,7 +362,7 @@ func personNames(ps []*gofeed.Person) []string {
 			continue
 		}
 		// An address alone is not shown: the pages are public.
-		names = appendUnique(names, capRunes(plainText(p.Name), maxNameRunes))
+		names = appendUnique(names, capRunes(htmltext.PlainText(p.Name), maxNameRunes))
 	}
 	return names
 }
@@ -198,7 +370,7 @@ func personNames(ps []*gofeed.Person) []string {
 func itemCategories(item *gofeed.Item) []string {
 	var cats []string
 	for _, c := range item.Categories {
-		cats = appendUnique(cats, capRunes(plainText(c), maxNameRunes))
+		cats = appendUnique(cats, capRunes(htmltext.PlainText(c), maxNameRunes))
 	}
 	return cats
 }
@@ -248,338 +420,42 @@ func (t *translator) itemEnclosures(item *gofeed.Item) []talkstream.Enclosure {
 		if err != nil || n < 0 {
 			n = 0
 		}
-		out = append(out, talkstream.Enclosure{URL: u, Type: strings.TrimSpace(enc.Type), Length: n})
+		out = append(out, talkstream.Enclosure{URL: u, Type: enclosureType(enc.Type, u), Length: n})
 	}
 	return out
 }
 
-// youtubeEntry fills what a YouTube feed says only in its extensions: the id
-// in yt:videoId, the description, title and thumbnail in media:group.
-func (t *translator) youtubeEntry(item *gofeed.Item, e *talkstream.Entry) {
-	id := extValue(item.Extensions, "yt", "videoId")
-	if id == "" {
-		id = strings.TrimPrefix(e.GUID, "yt:video:")
-	}
-	var v *talkstream.Video
-	if youtubeFeedIDPattern.MatchString(id) {
-		v = talkstream.NewVideo("youtube", id)
-	} else if v = talkstream.ParseVideoURL(e.Link); v == nil || v.Provider != "youtube" {
-		return
-	}
-	group := extFirst(item.Extensions, "media", "group")
-	if e.Title == "" {
-		e.Title = capRunes(plainText(childValue(group, "title")), maxTitleRunes)
-	}
-	if e.Summary == "" {
-		e.Summary = textToHTML(childValue(group, "description"))
-	}
-	if e.Link == "" {
-		e.Link = v.URL
-	}
-	t.fillVideo(item, e, v)
-}
-
-// vimeoEntry finds the clip id in the link, the media:player URL or the
-// "tag:vimeo,DATE:clipID" GUID.
-func (t *translator) vimeoEntry(item *gofeed.Item, e *talkstream.Entry) {
-	v := talkstream.ParseVideoURL(e.Link)
-	if v == nil || v.Provider != "vimeo" {
-		v = nil
-	players:
-		for _, c := range item.Extensions["media"]["content"] {
-			for _, p := range c.Children["player"] {
-				if pv := talkstream.ParseVideoURL(p.Attrs["url"]); pv != nil && pv.Provider == "vimeo" {
-					v = pv
-					break players
-				}
-			}
-		}
-	}
-	if v == nil {
-		if m := vimeoClipGUID.FindStringSubmatch(e.GUID); m != nil {
-			v = talkstream.NewVideo("vimeo", m[1])
-		}
-	}
-	if v == nil {
-		return
-	}
-	if e.Link == "" {
-		e.Link = v.URL
-	}
-	t.fillVideo(item, e, v)
-}
-
-// fillVideo completes v from the item (thumbnail, duration, channel) and
-// attaches it.
-func (t *translator) fillVideo(item *gofeed.Item, e *talkstream.Entry, v *talkstream.Video) {
-	if u := mediaThumbnail(item.Extensions); u != "" {
-		v.Thumbnail = resolveAgainst(t.base, u)
-	} else if v.Thumbnail == "" {
-		v.Thumbnail = e.Thumbnail
-	}
-	if e.Thumbnail == "" {
-		e.Thumbnail = v.Thumbnail
-	}
-	v.Duration = mediaDuration(item)
-	switch {
-	case len(e.Authors) > 0:
-		v.Channel = e.Authors[0]
-	default:
-		for _, c := range item.Extensions["media"]["content"] {
-			for _, cr := range c.Children["credit"] {
-				if cr.Attrs["role"] == "author" && v.Channel == "" {
-					v.Channel = plainText(cr.Value)
-				}
-			}
-		}
-	}
-	e.Video = v
-}
-
-// mediaThumbnail finds a media:thumbnail URL on the item, in media:group,
-// or in media:content (directly or inside media:group).
-func mediaThumbnail(exts ext.Extensions) string {
-	media := exts["media"]
-	if media == nil {
-		return ""
-	}
-	if u := attrOf(first(media["thumbnail"]), "url"); u != "" {
-		return u
-	}
-	var contents []ext.Extension
-	contents = append(contents, media["content"]...)
-	for _, g := range media["group"] {
-		if u := attrOf(first(g.Children["thumbnail"]), "url"); u != "" {
-			return u
-		}
-		contents = append(contents, g.Children["content"]...)
-	}
-	for _, c := range contents {
-		if u := attrOf(first(c.Children["thumbnail"]), "url"); u != "" {
-			return u
-		}
-	}
-	return ""
-}
-
-// mediaDuration reads media:content's duration attribute (seconds), then
-// itunes:duration.
-func mediaDuration(item *gofeed.Item) time.Duration {
-	media := item.Extensions["media"]
-	var contents []ext.Extension
-	contents = append(contents, media["content"]...)
-	for _, g := range media["group"] {
-		contents = append(contents, g.Children["content"]...)
-	}
-	for _, c := range contents {
-		if d := parseMediaDuration(c.Attrs["duration"]); d > 0 {
-			return d
-		}
-	}
-	if item.ITunesExt != nil {
-		return parseMediaDuration(item.ITunesExt.Duration)
-	}
-	return 0
-}
-
-func extFirst(exts ext.Extensions, ns, name string) *ext.Extension {
-	return first(exts[ns][name])
-}
-
-func extValue(exts ext.Extensions, ns, name string) string {
-	if e := extFirst(exts, ns, name); e != nil {
-		return strings.TrimSpace(e.Value)
-	}
-	return ""
-}
-
-func first(list []ext.Extension) *ext.Extension {
-	if len(list) == 0 {
-		return nil
-	}
-	return &list[0]
-}
-
-func childValue(e *ext.Extension, name string) string {
-	if e == nil {
-		return ""
-	}
-	if c := first(e.Children[name]); c != nil {
-		return c.Value
-	}
-	return ""
-}
-
-func attrOf(e *ext.Extension, name string) string {
-	if e == nil {
-		return ""
-	}
-	return strings.TrimSpace(e.Attrs[name])
-}
-
-func isVimeo(link string) bool {
-	v := talkstream.ParseVideoURL(link)
-	return v != nil && v.Provider == "vimeo"
-}
-
-// richText trims feed HTML and makes its relative href and src attributes
-// absolute, since the HTML is shown on pages far from the feed.
-func (t *translator) richText(s string) string {
-	s = strings.TrimSpace(dropControls(s))
-	if s == "" || t.base == nil {
-		return s
-	}
-	return resolveHTML(t.base, s)
-}
-
-var relativeAttr = regexp.MustCompile(`(?i)\b(?:href|src|poster)\s*=\s*["']?\s*[^"'\s>]`)
-
-// resolveHTML rewrites relative URLs in href, src and poster attributes.
-// HTML without any such attribute comes back byte for byte.
-func resolveHTML(base *url.URL, s string) string {
-	if !relativeAttr.MatchString(s) {
-		return s
-	}
-	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
-	nodes, err := html.ParseFragment(strings.NewReader(s), ctx)
-	if err != nil {
-		return s
-	}
-	changed := false
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode {
-			for i, a := range n.Attr {
-				if a.Namespace != "" || (a.Key != "href" && a.Key != "src" && a.Key != "poster") {
-					continue
-				}
-				ref, err := url.Parse(strings.TrimSpace(a.Val))
-				if err != nil || ref.IsAbs() || strings.HasPrefix(a.Val, "#") {
-					continue
-				}
-				n.Attr[i].Val = base.ResolveReference(ref).String()
-				changed = true
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	for _, n := range nodes {
-		walk(n)
-	}
-	if !changed {
-		return s
-	}
-	var b strings.Builder
-	for _, n := range nodes {
-		if err := html.Render(&b, n); err != nil {
+// enclosureType is an enclosure's MIME type: the feed's when it is one
+// (type/subtype, with parameters whose values are tokens), normalised;
+// otherwise guessed from the URL's extension; else empty. The type is
+// republished in every output, so free text ("<script>…", "mp3") is never
+// passed on.
+func enclosureType(typ, u string) string {
+	mt, params, err := mime.ParseMediaType(strings.TrimSpace(typ))
+	if err == nil && strings.Count(mt, "/") == 1 && !strings.HasPrefix(mt, "/") && !strings.HasSuffix(mt, "/") {
+		if s := mime.FormatMediaType(mt, params); s != "" && !strings.ContainsAny(s, "\"\\") {
 			return s
 		}
+		return mt
 	}
-	return b.String()
+	return mediaTypeByExtension(u)
 }
 
-// firstImage returns the src of the first <img> in an HTML fragment.
-func firstImage(doc string) string {
-	if !strings.Contains(doc, "<") {
+// mediaTypes are the enclosure types guessed from a file extension; a fixed
+// table, because mime.TypeByExtension depends on the host's files.
+var mediaTypes = map[string]string{
+	".mp3": "audio/mpeg", ".m4a": "audio/mp4", ".aac": "audio/aac", ".ogg": "audio/ogg", ".oga": "audio/ogg",
+	".opus": "audio/ogg", ".flac": "audio/flac", ".wav": "audio/wav",
+	".mp4": "video/mp4", ".m4v": "video/mp4", ".webm": "video/webm", ".mov": "video/quicktime",
+	".pdf": "application/pdf", ".epub": "application/epub+zip",
+	".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".gif": "image/gif",
+	".webp": "image/webp", ".svg": "image/svg+xml",
+}
+
+func mediaTypeByExtension(u string) string {
+	pu, err := url.Parse(u)
+	if err != nil {
 		return ""
 	}
-	z := html.NewTokenizer(strings.NewReader(doc))
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return ""
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			if string(name) != "img" || !hasAttr {
-				continue
-			}
-			for {
-				k, v, more := z.TagAttr()
-				if string(k) == "src" && strings.TrimSpace(string(v)) != "" {
-					return strings.TrimSpace(string(v))
-				}
-				if !more {
-					break
-				}
-			}
-		}
-	}
-}
-
-// blockTags end a run of words: their text is not glued to the next.
-var blockTags = map[atom.Atom]bool{
-	atom.Br: true, atom.P: true, atom.Div: true, atom.Li: true, atom.Tr: true, atom.Td: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-}
-
-// plainText turns a title or name that may hold markup or entities into one
-// line of plain text: tags dropped, entities decoded, runs of white space
-// collapsed to one space. Markup encoded twice (&amp;lt;script&amp;gt;)
-// comes out of one pass as markup; a title is text, and some feed readers
-// render titles as HTML, so it is stripped again until none is left.
-func plainText(s string) string {
-	s = stripMarkup(s)
-	for i := 0; i < 8 && tagLike.MatchString(s); i++ {
-		next := stripMarkup(s)
-		if next == s {
-			break
-		}
-		s = next
-	}
-	if tagLike.MatchString(s) { // nested beyond reason: defuse what is left
-		s = strings.ReplaceAll(s, "<", "‹")
-	}
-	return s
-}
-
-// tagLike finds what an HTML parser would take for the start of a tag.
-var tagLike = regexp.MustCompile(`<[A-Za-z/!?]`)
-
-// stripMarkup is one pass of plainText.
-func stripMarkup(s string) string {
-	if s == "" {
-		return ""
-	}
-	if !strings.Contains(s, "<") {
-		return strings.Join(strings.Fields(dropControls(html.UnescapeString(s))), " ")
-	}
-	var b strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0 // inside <script> or <style>
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return strings.Join(strings.Fields(dropControls(b.String())), " ")
-		case html.TextToken:
-			if skip == 0 {
-				b.Write(z.Text()) // the tokenizer decodes entities
-			}
-		case html.StartTagToken, html.EndTagToken, html.SelfClosingTagToken:
-			name, _ := z.TagName()
-			a := atom.Lookup(name)
-			if a == atom.Script || a == atom.Style {
-				if tt == html.StartTagToken {
-					skip++
-				} else if tt == html.EndTagToken && skip > 0 {
-					skip--
-				}
-			}
-			if blockTags[a] {
-				b.WriteByte(' ')
-			}
-		}
-	}
-}
-
-// textToHTML turns plain text (a YouTube description) into HTML: escaped,
-// with its line breaks kept.
-func textToHTML(s string) string {
-	s = strings.TrimSpace(strings.ReplaceAll(dropControls(s), "\r\n", "\n"))
-	if s == "" {
-		return ""
-	}
-	return strings.ReplaceAll(html.EscapeString(s), "\n", "<br>\n")
+	return mediaTypes[strings.ToLower(path.Ext(pu.Path))]
 }

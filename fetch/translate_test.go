@@ -66,27 +66,6 @@ func TestTranslateGolden(t *testing.T) {
 	}
 }
 
-func TestPlainText(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"  Plain   title\n", "Plain title"},
-		{"AT&amp;T &#8211; &quot;talks&quot;", `AT&T – "talks"`},
-		{"<em>Fast</em> TLS", "Fast TLS"},
-		{"line<br>break", "line break"},
-		{"OCaml: <em>fast</em>!", "OCaml: fast!"},
-		{"a < b && c > d", "a < b && c > d"},
-		{"<script>alert(1)</script>Safe", "Safe"},
-		{"&amp;amp;", "&amp;"}, // decoded once only
-	}
-	for _, tt := range tests {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := plainText(tt.in); got != tt.want {
-				t.Errorf("plainText(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 func TestParseMediaDuration(t *testing.T) {
 	tests := []struct {
 		in   string

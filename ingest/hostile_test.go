@@ -172,9 +172,9 @@ func TestHostileFeeds(t *testing.T) {
 			handler: write("<!DOCTYPE html><html><head><title>Home</title></head><body><p>Welcome</p></body></html>", "text/html; charset=utf-8")},
 		{id: "empty-200", wantErr: true, errIs: fetch.ErrNotFeed, errSubstr: "empty body", handler: write("", "")},
 		{id: "blank-200", wantErr: true, errIs: fetch.ErrNotFeed, errSubstr: "empty body", handler: write(" \r\n\t ", "application/rss+xml")},
-		// Broken but recoverable markup: the parser is lenient, we keep
-		// what it could read.
-		{id: "malformed", entries: 1, handler: write(`<rss version="2.0"><channel><title>m</title>`+
+		// Broken but recoverable markup: the structure is repaired (the
+		// misspelt end tag closes the title), both items are read.
+		{id: "malformed", entries: 2, handler: write(`<rss version="2.0"><channel><title>m</title>`+
 			`<item><title>Mismatched</titl><link>https://malformed.example/1</link></item>`+
 			`<item><title>Unclosed <b>bold</title><link>https://malformed.example/2</link></item></chanel></rss>`, ""),
 			check: func(t *testing.T, es []talkstream.Entry) {
@@ -182,6 +182,9 @@ func TestHostileFeeds(t *testing.T) {
 					t.Logf("kept %q %q", e.Title, e.Link)
 					if e.Title == "" && e.Link == "" {
 						t.Errorf("an empty entry survived: %+v", e)
+					}
+					if strings.Contains(e.Title, "https://") {
+						t.Errorf("the link ran into the title: %q", e.Title)
 					}
 				}
 			}},

@@ -60,6 +60,9 @@ type Options struct {
 	// merges and lets Prune delete items older than that (retention.go).
 	// Zero keeps everything.
 	Retention time.Duration
+	// ConfigDir is the folder of the config file: the status shows
+	// curated files' paths relative to it, never absolute.
+	ConfigDir string
 
 	// Tests pin these; the defaults are time.Now and math/rand/v2.
 	Now  func() time.Time
@@ -402,7 +405,7 @@ func (in *Ingester) fetchOne(ctx context.Context, src talkstream.Source) (Outcom
 	st := in.nextState(src, res, ferr, now, o.Duration)
 	o.NextCheck, o.MovedTo, o.Status = st.NextCheck, st.MovedTo, st.LastStatus
 	if ferr == nil {
-		o.Bytes = res.Bytes
+		o.Bytes, o.Warning = res.Bytes, res.Warning
 	}
 	parsed := ferr == nil && !res.NotModified && !res.Unchanged
 	err := in.store.Update(ctx, func(tx *store.Tx) error {
@@ -448,6 +451,10 @@ func (in *Ingester) log(o Outcome) {
 	case OutcomeError, OutcomeGone:
 		in.opts.Log.Warn("fetch", append(attrs, "err", o.Err)...)
 	case OutcomeOK:
+		if o.Warning != "" {
+			in.opts.Log.Warn("fetch", append(attrs, "new", o.Stats.New, "updated", o.Stats.Updated, "warning", o.Warning)...)
+			break
+		}
 		in.opts.Log.Info("fetch", append(attrs, "new", o.Stats.New, "updated", o.Stats.Updated)...)
 	default:
 		in.opts.Log.Info("fetch", attrs...)
@@ -481,6 +488,7 @@ type Outcome struct {
 	Bytes     int64
 	NextCheck time.Time
 	MovedTo   string // where the source is now fetched from, after a 301/308
+	Warning   string // what the parse lost or repaired (fetch.Result.Warning)
 }
 
 // String is the line `talkstream fetch` prints for the outcome.
@@ -494,6 +502,10 @@ func (o Outcome) String() string {
 	if o.MovedTo != "" {
 		moved = "; moved permanently to " + o.MovedTo + " (update the config)"
 	}
+	tag := "ok  "
+	if o.Warning != "" {
+		tag, moved = "WARN", moved+"; warning: "+o.Warning
+	}
 	switch o.Kind {
 	case OutcomeError:
 		return fmt.Sprintf("FAIL %-24s %s  %v (%s)", o.Source, status, o.Err, d)
@@ -502,9 +514,9 @@ func (o Outcome) String() string {
 	case OutcomeCancelled:
 		return fmt.Sprintf("STOP %-24s      cancelled, nothing written (%s)", o.Source, d)
 	case OutcomeNotModified:
-		return fmt.Sprintf("ok   %-24s %s  not modified%s (%s)", o.Source, status, moved, d)
+		return fmt.Sprintf("%s %-24s %s  not modified%s (%s)", tag, o.Source, status, moved, d)
 	case OutcomeUnchanged:
-		return fmt.Sprintf("ok   %-24s %s  unchanged%s (%s)", o.Source, status, moved, d)
+		return fmt.Sprintf("%s %-24s %s  unchanged%s (%s)", tag, o.Source, status, moved, d)
 	}
-	return fmt.Sprintf("ok   %-24s %s  %s%s (%s)", o.Source, status, o.Stats, moved, d)
+	return fmt.Sprintf("%s %-24s %s  %s%s (%s)", tag, o.Source, status, o.Stats, moved, d)
 }

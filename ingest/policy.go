@@ -85,7 +85,12 @@ func (in *Ingester) nextState(src talkstream.Source, res *fetch.Result, ferr err
 		if errors.As(ferr, &fe) {
 			st.LastStatus = fe.Status
 		}
-		st.LastError = ferr.Error()
+		st.LastError, st.Warning = ferr.Error(), ""
+		if src.Kind == talkstream.SourceCurated && src.Path != "" {
+			// The error is shown on public pages (/status, the page's
+			// source health): name the file as the config does.
+			st.LastError = strings.ReplaceAll(st.LastError, src.Path, displayPath(src.Path, in.opts.ConfigDir))
+		}
 		st.Errors++
 		st.Bytes = 0
 		if errors.Is(ferr, fetch.ErrGone) {
@@ -98,6 +103,7 @@ func (in *Ingester) nextState(src talkstream.Source, res *fetch.Result, ferr err
 		return st
 	}
 	st.LastStatus, st.LastError, st.Errors, st.Gone = res.Status, "", 0, false
+	st.Warning = res.Warning
 	st.ETag, st.LastModified, st.TTL, st.Bytes = res.ETag, res.LastModified, res.TTL, res.Bytes
 	if res.BodyHash != "" {
 		st.BodyHash = res.BodyHash

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"html/template"
 	"net/http"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/talkstream/talkstream"
@@ -18,7 +20,7 @@ type SourceStatus struct {
 	Title      string     `json:"title"`
 	URL        string     `json:"url"`       // configured URL (curated: the file)
 	FetchURL   string     `json:"fetch_url"` // what is fetched: moved_to, else url
-	State      string     `json:"state"`     // never, ok, error, gone
+	State      string     `json:"state"`     // never, ok, warning, error, gone
 	LastFetch  *time.Time `json:"last_fetch"`
 	HTTPStatus int        `json:"http_status"`
 	DurationMS int64      `json:"duration_ms"`
@@ -27,6 +29,7 @@ type SourceStatus struct {
 	NextCheck  *time.Time `json:"next_check"` // null when gone
 	Errors     int        `json:"consecutive_errors"`
 	LastError  string     `json:"last_error"`
+	Warning    string     `json:"warning"`  // state warning: what the last parse lost or repaired
 	MovedTo    string     `json:"moved_to"` // after a 301/308: put this URL in the config
 	Gone       bool       `json:"gone"`     // after a 410: fix or remove the source
 }
@@ -45,12 +48,12 @@ func (in *Ingester) Status(ctx context.Context) (*Status, error) {
 	}
 	st := &Status{Generated: in.opts.Now().UTC().Truncate(time.Second), Sources: make([]SourceStatus, len(srcs))}
 	for i, s := range srcs {
-		st.Sources[i] = statusOf(s)
+		st.Sources[i] = statusOf(s, in.opts.ConfigDir)
 	}
 	return st, nil
 }
 
-func statusOf(s talkstream.Source) SourceStatus {
+func statusOf(s talkstream.Source, configDir string) SourceStatus {
 	fs := s.State
 	ss := SourceStatus{
 		ID: s.ID, Kind: string(s.Kind), Title: s.DisplayTitle(), URL: s.URL, FetchURL: fetchURL(s),
@@ -58,7 +61,12 @@ func statusOf(s talkstream.Source) SourceStatus {
 		Errors: fs.Errors, LastError: fs.LastError, MovedTo: fs.MovedTo, Gone: fs.Gone,
 	}
 	if s.Kind == talkstream.SourceCurated {
-		ss.URL, ss.FetchURL = s.Path, s.Path
+		p := displayPath(s.Path, configDir)
+		ss.URL, ss.FetchURL = p, p
+		// A curated file's errors name the file too.
+		if s.Path != "" && p != s.Path {
+			ss.LastError = strings.ReplaceAll(ss.LastError, s.Path, p)
+		}
 	}
 	ptr := func(t time.Time) *time.Time {
 		if t.IsZero() {
@@ -76,10 +84,31 @@ func statusOf(s talkstream.Source) SourceStatus {
 		ss.State = "never"
 	case fs.LastError != "":
 		ss.State = "error"
+	case fs.Warning != "":
+		ss.State, ss.Warning = "warning", fs.Warning
 	default:
 		ss.State = "ok"
 	}
 	return ss
+}
+
+// displayPath is a curated file's path as the status shows it: relative to
+// the config's folder, since /status is public and an absolute path tells
+// strangers how the server's disk is laid out. A file outside that folder
+// is shown by its name alone.
+func displayPath(path, configDir string) string {
+	if path == "" {
+		return ""
+	}
+	if configDir != "" {
+		if rel, err := filepath.Rel(configDir, path); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return filepath.ToSlash(rel)
+		}
+	}
+	if filepath.IsAbs(path) {
+		return filepath.Base(path)
+	}
+	return filepath.ToSlash(path)
 }
 
 // StatusJSON serves the snapshot as JSON (/status.json).
@@ -133,7 +162,7 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.3em .6em;border-bottom:1px solid #ddd;vertical-align:top}
 th{background:#f4f4f4}
 td.n{text-align:right;font-variant-numeric:tabular-nums}
-.ok{color:#176f2c}.error{color:#b00020}.gone{color:#7a4d00}.never{color:#666}
+.ok{color:#176f2c}.warning{color:#8a5a00}.error{color:#b00020}.gone{color:#7a4d00}.never{color:#666}
 .err,.url{word-break:break-all;font-size:90%}
 </style>
 </head>
@@ -141,7 +170,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 <h1>Source status</h1>
 <p>{{len .Sources}} sources at {{.Generated.Format "2006-01-02 15:04:05Z"}} · <a href="status.json">JSON</a> · <a href="metrics">metrics</a></p>
 <table>
-<thead><tr><th>source</th><th>state</th><th>last fetch</th><th>HTTP</th><th>duration</th><th>bytes</th><th>entries</th><th>next check</th><th>errors</th><th>last error / moved to</th></tr></thead>
+<thead><tr><th>source</th><th>state</th><th>last fetch</th><th>HTTP</th><th>duration</th><th>bytes</th><th>entries</th><th>next check</th><th>errors</th><th>last error / warning / moved to</th></tr></thead>
 <tbody>
 {{range .Sources}}<tr>
 <td><strong>{{.ID}}</strong> <small>{{.Kind}}</small><br><span class="url">{{.FetchURL}}</span></td>
@@ -153,7 +182,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 <td class="n">{{.Entries}}</td>
 <td>{{if .Gone}}gone (410): fix the url in the config{{else}}{{when .NextCheck}}{{end}}</td>
 <td class="n">{{.Errors}}</td>
-<td class="err">{{.LastError}}{{if .MovedTo}}{{if .LastError}}<br>{{end}}moved permanently to <span class="url">{{.MovedTo}}</span>: update the config{{end}}</td>
+<td class="err">{{.LastError}}{{if .Warning}}warning: {{.Warning}}{{end}}{{if .MovedTo}}{{if .LastError}}<br>{{end}}moved permanently to <span class="url">{{.MovedTo}}</span>: update the config{{end}}</td>
 </tr>
 {{end}}</tbody>
 </table>

@@ -2,7 +2,6 @@ package merge
 
 import (
 	"fmt"
-	"html"
 	"regexp"
 	"sort"
 	"strconv"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // rank orders sources by how much their title and summary are trusted
@@ -532,8 +532,6 @@ func (m *Merger) speakerID(name string) string {
 	return strings.TrimSpace(name)
 }
 
-var tagRe = regexp.MustCompile(`<[^>]*>`)
-
 // describeLen is how much of a body stands in for a missing summary: the
 // opening of a post says what it is about; its last paragraphs thank
 // people and link elsewhere.
@@ -558,6 +556,4 @@ func describe(summary, content string) string {
 }
 
 // plain turns HTML into text for matching; it is not a sanitiser.
-func plain(s string) string {
-	return html.UnescapeString(tagRe.ReplaceAllString(s, " "))
-}
+func plain(s string) string { return htmltext.PlainText(s) }

@@ -477,6 +477,10 @@ func sourceViews(sources []talkstream.Source) []sourceView {
 			if s.State.Errors > 1 {
 				sv.StateLabel = "error ×" + strconv.Itoa(s.State.Errors)
 			}
+		case s.State.Warning != "":
+			// Read, but not as the feed wrote it: the reason shows.
+			sv.State, sv.StateLabel = "warning", "warning"
+			sv.Error = truncate(cleanText(s.State.Warning), 200)
 		case s.Kind == "curated":
 			sv.State, sv.StateLabel = "curated", "curated"
 		case sv.Fetched.IsZero():

@@ -11,6 +11,8 @@ import (
 	"github.com/microcosm-cc/bluemonday"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // policy is the one allowlist every piece of feed HTML passes through. It is
@@ -138,75 +140,6 @@ func absolutize(s, base string) string {
 	}
 }
 
-// skipText names the elements whose text is not part of a plain-text summary.
-var skipText = map[string]bool{
-	"script": true, "style": true, "template": true, "noscript": true,
-	"iframe": true, "object": true, "embed": true, "svg": true, "math": true,
-	"head": true, "title": true, "textarea": true, "select": true,
-}
-
-// plainText extracts the readable text of an HTML fragment (or passes plain
-// text through), with whitespace collapsed. The result is unescaped text: it
-// must be escaped again wherever it is written as HTML. Markup that was
-// escaped in the HTML (&lt;script&gt;) would come out as markup, and some
-// feed readers render plain-text fields as HTML: it is stripped too.
-func plainText(s string) string {
-	s = plainTextOnce(s)
-	for i := 0; i < 8 && tagLike.MatchString(s); i++ {
-		next := plainTextOnce(s)
-		if next == s {
-			break
-		}
-		s = next
-	}
-	if tagLike.MatchString(s) { // nested beyond reason: defuse what is left
-		s = strings.ReplaceAll(s, "<", "‹")
-	}
-	return s
-}
-
-// tagLike finds what an HTML parser would take for the start of a tag.
-var tagLike = regexp.MustCompile(`<[A-Za-z/!?]`)
-
-// plainTextOnce is one pass of plainText.
-func plainTextOnce(s string) string {
-	if !strings.ContainsAny(s, "<&") {
-		return collapseSpace(s)
-	}
-	var out strings.Builder
-	z := html.NewTokenizer(strings.NewReader(s))
-	skip := 0
-	for {
-		switch z.Next() {
-		case html.ErrorToken:
-			return collapseSpace(out.String())
-		case html.TextToken:
-			if skip == 0 {
-				out.Write(z.Text())
-			}
-		case html.StartTagToken:
-			name, _ := z.TagName()
-			if skipText[string(name)] {
-				skip++
-			}
-			out.WriteByte(' ')
-		case html.EndTagToken:
-			name, _ := z.TagName()
-			if skipText[string(name)] && skip > 0 {
-				skip--
-			}
-			out.WriteByte(' ')
-		case html.SelfClosingTagToken:
-			out.WriteByte(' ')
-		}
-	}
-}
-
-// collapseSpace trims s and replaces each run of white space with one space.
-func collapseSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
-}
-
 // truncate cuts plain text to at most n runes, at a word boundary when there
 // is one reasonably close, and marks the cut with an ellipsis.
 func truncate(s string, n int) string {
@@ -264,7 +197,7 @@ func safeURL(raw string) string {
 // dropped (encoding/xml would write them verbatim into CDATA) and white space
 // is collapsed.
 func cleanText(s string) string {
-	return collapseSpace(xmlChars(s))
+	return htmltext.CollapseSpace(xmlChars(s))
 }
 
 // xmlChars drops the characters that XML 1.0 does not allow, and invalid UTF-8.

@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 func TestSanitizeHTML(t *testing.T) {
@@ -49,22 +51,6 @@ func TestSanitizeHTML(t *testing.T) {
 			t.Errorf("second pass changed\n%q\nto\n%q", once, twice)
 		}
 	})
-}
-
-func TestPlainText(t *testing.T) {
-	for _, tc := range []struct{ in, want string }{
-		{"plain  text\n here", "plain text here"},
-		{"<p>One</p><p>Two &amp; <b>three</b></p>", "One Two & three"},
-		{"a<script>alert(1)</script>b<style>x{}</style>c", "a b c"},
-		{"tom &lt;3 jerry", "tom <3 jerry"},
-		{"", ""},
-	} {
-		t.Run(tc.in, func(t *testing.T) {
-			if got := plainText(tc.in); got != tc.want {
-				t.Errorf("plainText(%q) = %q, want %q", tc.in, got, tc.want)
-			}
-		})
-	}
 }
 
 func TestTruncate(t *testing.T) {
@@ -123,7 +109,7 @@ func TestCleanText(t *testing.T) {
 }
 
 // FuzzSanitizeHTML checks that no input gets a dangerous element, an event
-// handler or a script URL through the policy, and that plainText leaves no
+// handler or a script URL through the policy, and that htmltext.PlainText leaves no
 // markup. Its seed corpus (testdata/fuzz) holds the XSS corpus of
 // cmd/talkstream/testdata/xss-payloads.txt.
 func FuzzSanitizeHTML(f *testing.F) {
@@ -142,10 +128,10 @@ func FuzzSanitizeHTML(f *testing.F) {
 		}
 		// The plain-text teaser carries no markup either, however the
 		// input encoded it: some readers render text fields as HTML.
-		if text := plainText(out); tagLike.MatchString(text) {
+		if text := htmltext.PlainText(out); htmltext.HasTag(text) {
 			t.Fatalf("markup in the plain text %q of %q", text, in)
 		}
-		if text := plainText(in); tagLike.MatchString(text) {
+		if text := htmltext.PlainText(in); htmltext.HasTag(text) {
 			t.Fatalf("markup in the plain text %q of %q", text, in)
 		}
 	})

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
 // person is a speaker as the outputs show one.
@@ -103,9 +104,9 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 
 	v.summaryHTML = sanitizeHTML(xmlChars(it.Summary), htmlBase(it, it.Summary, v.link))
 	content := sanitizeHTML(xmlChars(it.Content), htmlBase(it, it.Content, v.link))
-	v.summaryText = truncate(plainText(v.summaryHTML), summaryRunes)
+	v.summaryText = truncate(htmltext.PlainText(v.summaryHTML), summaryRunes)
 	if v.summaryText == "" {
-		v.summaryText = truncate(plainText(content), summaryRunes)
+		v.summaryText = truncate(htmltext.PlainText(content), summaryRunes)
 	}
 	if v.summaryHTML == "" && v.summaryText != "" {
 		v.summaryHTML = html.EscapeString(v.summaryText)

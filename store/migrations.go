@@ -170,4 +170,9 @@ CREATE TABLE facet_slugs (
 	UNIQUE (dir, slug)
 ) WITHOUT ROWID;
 `,
+	// 7: what the last parse read other than as the feed wrote it (a
+	// repaired syntax error, items lost): the status shows it.
+	`
+ALTER TABLE sources ADD COLUMN warning TEXT NOT NULL DEFAULT '';
+`,
 }

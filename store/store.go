@@ -53,7 +53,9 @@ func dsn(path string, readOnly bool) string {
 		q.Add("_pragma", "temp_store(MEMORY)")
 		q.Add("_pragma", "wal_autocheckpoint(8192)")
 	}
-	return "file:" + path + "?" + q.Encode()
+	// The path is escaped: in a file: URI, a "#" or "?" in a folder's name
+	// (go test's temporary folders have "#") would end the path there.
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
 // Open opens (creating if needed) the database at path and migrates it.
@@ -155,7 +157,7 @@ func fromNanos(n int64) time.Time {
 func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchState, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, etag, last_modified, body_hash, feed_title, feed_link,
 		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone,
-		ttl_ms, config_hash FROM sources`)
+		ttl_ms, config_hash, warning FROM sources`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
@@ -168,7 +170,7 @@ func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchSt
 		var gone int
 		if err := rows.Scan(&id, &st.ETag, &st.LastModified, &st.BodyHash, &st.FeedTitle, &st.FeedLink,
 			&lastFetch, &st.LastStatus, &st.LastError, &st.Errors, &next, &ms, &st.Bytes, &st.Entries, &st.MovedTo, &gone,
-			&ttl, &st.ConfigHash); err != nil {
+			&ttl, &st.ConfigHash, &st.Warning); err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
 		}
 		st.LastFetch, st.NextCheck = fromNanos(lastFetch), fromNanos(next)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -617,4 +618,27 @@ func TestMetaAndHasItems(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestOpenOddPath: a "#", "?" or space in the path is part of the file's
+// name, not the end of it.
+func TestOpenOddPath(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	for _, name := range []string{"a#b/t.db", "c?d/t.db", "e f/t.db"} {
+		path := filepath.Join(dir, name)
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("Open(%q): %v", name, err)
+		}
+		s.Close()
+		if _, err := os.Stat(path); err != nil {
+			t.Errorf("Open(%q) did not make that file: %v", name, err)
+		}
+	}
+	for _, stray := range []string{"a", "c"} {
+		if _, err := os.Stat(filepath.Join(dir, stray)); err == nil {
+			t.Errorf("Open made %s: the path was cut", stray)
+		}
+	}
 }

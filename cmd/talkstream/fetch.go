@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/talkstream/talkstream"
@@ -87,5 +88,6 @@ func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ing
 		Log:       log,
 		Metrics:   metrics,
 		Retention: a.cfg.Retention,
+		ConfigDir: filepath.Dir(a.cfg.Path),
 	})
 }

@@ -103,6 +103,9 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			next = "now"
 		}
 		note := s.LastError
+		if s.Warning != "" {
+			note = "warning: " + s.Warning
+		}
 		if s.MovedTo != "" {
 			note = strings.TrimSpace(note + " moved permanently to " + s.MovedTo + ": update the config")
 		}
