@@ -3,11 +3,16 @@
 // HTML page and an OPML list of the sources, and serves or writes those
 // outputs.
 //
-// Render does all the work once per change of the stream and returns an
-// immutable Site holding every output with its gzip form, strong ETag and
-// modification time. A Handler serves the current Site from memory and Swap
-// replaces it atomically, so requests never render, sanitise or compress
-// anything; Site.WriteDir exports the same bytes for static hosting.
+// A Publisher publishes the items a store holds (through the contract in
+// publish/index). Sync renders each item that changed since it last ran
+// into fragments (fragment.go: its RSS item, Atom entry, JSON Feed item and
+// HTML card) and keeps them in the store with each stream's members and a
+// version per stream (sync.go). Every output is assembled when asked for:
+// its stream's header, its page's fragments read by keyset paging and a
+// footer (assemble.go), with an ETag and Last-Modified known from the
+// versions alone (stream.go). ServeHTTP serves them through a bounded cache
+// (handler.go, cache.go); Export writes them for static hosting, only those
+// that changed (export.go).
 //
 // # The tree
 //

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"embed"
-	"fmt"
 	"html/template"
 	"slices"
 	"strconv"
@@ -103,41 +102,6 @@ type yearGroup struct {
 type monthGroup struct {
 	ID, Label string
 	Cards     []template.HTML
-}
-
-// cardView is what the "card" template shows of one item.
-type cardView struct {
-	Anchor    string
-	Title     string
-	Link      string
-	Kind      string
-	KindHref  string
-	Speakers  []navLink
-	Event     string
-	EventHref string
-	Date      time.Time // zero when unknown
-	DateText  string
-	Thumb     string
-	ThumbAlt  string
-	Video     *videoCard
-	Summary   string // plain text
-	Links     []linkView
-	Tags      []navLink
-}
-
-// videoCard is a card's click-to-play video: a link to Watch that the page's
-// script turns into a player of Embed.
-type videoCard struct {
-	Watch    string
-	Embed    string // "" when the provider has no player we allow
-	Provider string // "YouTube", "Vimeo"
-	Class    string // CSS class of the poster: the provider
-	Duration string
-	Label    string // the link's accessible name without a thumbnail
-}
-
-type linkView struct {
-	Role, URL, Via string
 }
 
 type sourceView struct {
@@ -390,66 +354,6 @@ func pagerLinks(stream string, cur, total int, prefix string) []pagerLink {
 		out = append(out, pagerLink{N: n, Href: relTo(prefix, pagePrefix(stream, n)), Current: n == cur})
 	}
 	return out
-}
-
-func (r *renderer) card(v *itemView, root string) cardView {
-	href := func(f *facet) string { return root + strings.TrimPrefix(f.prefix(), "/") }
-	c := cardView{
-		Anchor:   v.anchor,
-		Title:    v.title,
-		Link:     v.link,
-		Kind:     v.kindFacet.slug,
-		KindHref: href(v.kindFacet),
-		Event:    v.event,
-		Date:     v.published,
-		Summary:  v.summaryText,
-	}
-	if f := v.eventFacet; f != nil {
-		c.Event, c.EventHref = f.label, href(f)
-	}
-	for _, s := range v.speakers {
-		c.Speakers = append(c.Speakers, navLink{Label: s.Name, Href: href(s.facet)})
-	}
-	for _, f := range v.tagFacets {
-		c.Tags = append(c.Tags, navLink{Label: f.label, Href: href(f)})
-	}
-	if !c.Date.IsZero() {
-		c.DateText = c.Date.Format("2 Jan 2006")
-	}
-	// The page's CSP only allows https images.
-	if strings.HasPrefix(v.thumbnail, "https://") {
-		c.Thumb = v.thumbnail
-		c.ThumbAlt = v.title
-	}
-	if vid := v.video; vid != nil && vid.URL != "" {
-		c.Video = &videoCard{
-			Watch: vid.URL, Embed: vid.EmbedURL, Provider: providerName(vid.Provider), Class: vid.Provider,
-			Duration: formatDuration(vid.Duration),
-		}
-		c.Video.Label = "Video on " + c.Video.Provider + ": " + v.title
-		if c.Video.Embed != "" {
-			c.Video.Label = "Play video: " + v.title
-		}
-		if c.Thumb != "" {
-			c.ThumbAlt = c.Video.Label
-		}
-	}
-	for _, l := range v.links {
-		c.Links = append(c.Links, linkView{Role: l.Role, URL: l.URL, Via: l.Title})
-	}
-	return c
-}
-
-// formatDuration shows a video's length as a player does: 41:07, 1:02:03.
-func formatDuration(d time.Duration) string {
-	if d <= 0 {
-		return ""
-	}
-	s := int(d.Round(time.Second) / time.Second)
-	if s >= 3600 {
-		return fmt.Sprintf("%d:%02d:%02d", s/3600, s/60%60, s%60)
-	}
-	return fmt.Sprintf("%d:%02d", s/60, s%60)
 }
 
 // sourceViews describes every configured source's health for the page.
