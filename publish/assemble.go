@@ -14,7 +14,8 @@ import (
 // pageData is one page of a stream with its items' fragments in one format.
 type pageData struct {
 	st        *streamView
-	n, total  int
+	n         int // 0: the first page; else the archive page
+	archive   int // how many archive pages the stream has
 	members   []index.Member
 	fragments [][]byte // in the order of members
 }
@@ -44,11 +45,7 @@ func (p *Publisher) assemble(ctx context.Context, s *snapshot, o outputRef) ([]b
 	if o.fixed != nil {
 		return o.fixed.body, nil
 	}
-	start, err := p.pageStart(ctx, o.st, o.n)
-	if err != nil {
-		return nil, err
-	}
-	members, err := p.store.Members(ctx, o.st.Prefix, start, p.opts.Limit)
+	members, err := p.pageMembers(ctx, o.st, o.n)
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +62,7 @@ func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, 
 	if err != nil {
 		return nil, err
 	}
-	pg := &pageData{st: o.st, n: o.n, total: p.pageCount(o.st)}
+	pg := &pageData{st: o.st, n: o.n, archive: p.archivePages(o.st)}
 	for _, m := range members {
 		// An item merged away since the members were read has no
 		// fragment any more: the next version leaves it out too.
@@ -94,4 +91,29 @@ func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, 
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// older is the page after this one, towards the oldest items: the newest
+// archive page after the first page, the previous archive page after an
+// archive page; -1 after the oldest.
+func (pg *pageData) older() int {
+	switch {
+	case pg.n == 0 && pg.archive > 0:
+		return pg.archive
+	case pg.n > 1:
+		return pg.n - 1
+	}
+	return -1
+}
+
+// newer is the page before this one, towards the newest items; -1 before
+// the first page.
+func (pg *pageData) newer() int {
+	switch {
+	case pg.n == 0:
+		return -1
+	case pg.n == pg.archive:
+		return 0
+	}
+	return pg.n + 1
 }

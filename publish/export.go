@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/talkstream/talkstream/publish/index"
@@ -44,7 +45,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 	}
 	now := map[string]string{}
 	made := map[string]bool{}
-	write := func(o outputRef, etag string, body func() ([]byte, error)) error {
+	write := func(o outputRef, etag string, mod time.Time, body func() ([]byte, error)) error {
 		name := o.fileName()
 		now[name] = etag
 		if old[name] == etag && !full {
@@ -64,7 +65,6 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 			}
 			made[d] = true
 		}
-		mod := p.modTime(s, o)
 		if err := writeFile(file, b, mod); err != nil {
 			return fmt.Errorf("publish: write %s: %w", o.path(), err)
 		}
@@ -82,7 +82,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 	for _, path := range sortedKeys(s.fixed) {
 		f := s.fixed[path]
 		o := outputRef{fixed: f}
-		if err := write(o, f.etag, func() ([]byte, error) { return f.body, nil }); err != nil {
+		if err := write(o, f.etag, f.modTime, func() ([]byte, error) { return f.body, nil }); err != nil {
 			return stats, err
 		}
 	}
@@ -118,54 +118,48 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 	return stats, nil
 }
 
-// exportStream writes a stream's pages in order, walking its index once
-// (keyset paging): a page's members are read only when one of its outputs
-// changed.
+// exportStream writes a stream's pages: the first, then the archive pages
+// from the oldest, walking the stream's index once from its oldest end
+// (keyset paging). An archive page's members are read to know its ETag;
+// its fragments only when it changed.
 func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamView,
-	write func(outputRef, string, func() ([]byte, error)) error) error {
-	total := p.pageCount(st)
-	var after *index.After
-	for n := 1; n <= total; n++ {
-		var members []index.Member
-		read := false
-		load := func() error {
-			if read {
-				return nil
-			}
-			ms, err := p.store.Members(ctx, st.Prefix, after, p.opts.Limit)
-			members, read = ms, true
-			return err
-		}
+	write func(outputRef, string, time.Time, func() ([]byte, error)) error) error {
+	page := func(n int, members []index.Member) error {
 		for _, file := range streamFiles {
-			if n > 1 && !onEveryPage(file) {
+			if n > 0 && !onEveryPage(file) {
 				continue
 			}
 			o := outputRef{st: st, n: n, file: file}
-			err := write(o, p.etag(s, o), func() ([]byte, error) {
-				if err := load(); err != nil {
-					return nil, err
-				}
-				return p.assemblePage(ctx, s, o, members)
-			})
+			etag, mod := p.tagOf(s, o, members)
+			err := write(o, etag, mod, func() ([]byte, error) { return p.assemblePage(ctx, s, o, members) })
 			if err != nil {
 				return err
 			}
 		}
-		if n == total {
-			break
-		}
-		// The next page starts after this one's last member; when nothing
-		// of this page was written, find it without reading the page.
-		if read && len(members) == p.opts.Limit {
-			m := members[len(members)-1]
-			after = &index.After{Published: m.Published, ItemID: m.ItemID}
-			continue
-		}
-		start, err := p.pageStart(ctx, st, n+1)
+		return nil
+	}
+	first, err := p.pageMembers(ctx, st, 0)
+	if err != nil {
+		return err
+	}
+	if err := page(0, first); err != nil {
+		return err
+	}
+	var before *index.After
+	for n := 1; n <= p.archivePages(st); n++ {
+		ms, err := p.store.MembersFromOldest(ctx, st.Prefix, before, p.opts.Limit)
 		if err != nil {
 			return err
 		}
-		after = start
+		if len(ms) < p.opts.Limit {
+			return fmt.Errorf("publish: %s changed while it was exported", st.Prefix)
+		}
+		last := ms[len(ms)-1]
+		before = &index.After{Published: last.Published, ItemID: last.ItemID}
+		slices.Reverse(ms)
+		if err := page(n, ms); err != nil {
+			return err
+		}
 	}
 	return nil
 }

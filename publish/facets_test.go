@@ -1,6 +1,8 @@
 package publish
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
@@ -151,19 +153,33 @@ func TestFacetSlugsCollide(t *testing.T) {
 }
 
 // TestPaging checks that every item stays reachable past Limit: the main
-// stream and the facets get /page/N/ pages, JSON Feed next_url links them
-// and the HTML pages link each other.
+// stream and the facets get archive pages /page/N/, counted from the
+// oldest; JSON Feed next_url links them newest to oldest, the HTML pages
+// link each other, and an archive page does not change when a newer item
+// arrives.
 func TestPaging(t *testing.T) {
-	var items []talkstream.Item
-	for i := range 7 {
-		items = append(items, talkstream.Item{
+	item := func(i int) talkstream.Item {
+		return talkstream.Item{
 			ID: fmt.Sprintf("i%d", i), Title: fmt.Sprintf("Item %d", i), Kind: talkstream.KindTalk,
 			Link: fmt.Sprintf("https://example.org/%d", i), Published: date(2020+i, 1, 1), Tags: []string{"t"},
-		})
+		}
 	}
+	var items []talkstream.Item
+	for i := range 10 {
+		items = append(items, item(i))
+	}
+	// 10 items, limit 3: archive pages 1 (items 0-2) and 2 (3-5); the first
+	// page holds the other 4.
 	s, err := renderSite(t, Options{Title: "T", BaseURL: "https://example.org/", Limit: 3}, items, nil, now)
 	if err != nil {
 		t.Fatal(err)
+	}
+	titles := func(from, to int) []string {
+		var out []string
+		for i := to; i >= from; i-- {
+			out = append(out, fmt.Sprintf("Item %d", i))
+		}
+		return out
 	}
 	for _, prefix := range []string{"/", "/tags/t/", "/kinds/talk/"} {
 		t.Run(prefix, func(t *testing.T) {
@@ -191,44 +207,66 @@ func TestPaging(t *testing.T) {
 				}
 				next = f.NextURL
 			}
-			want := []string{"Item 6", "Item 5", "Item 4", "Item 3", "Item 2", "Item 1", "Item 0"}
-			if !slices.Equal(got, want) {
+			if want := titles(0, 9); !slices.Equal(got, want) {
 				t.Errorf("following next_url: %q, want %q", got, want)
 			}
-			if n := len(feedTitles(t, s, prefix+"atom.xml")); n != 3 {
-				t.Errorf("atom.xml has %d items, want the limit, 3", n)
+			if got := feedTitles(t, s, prefix+"atom.xml"); !slices.Equal(got, titles(6, 9)) {
+				t.Errorf("atom.xml: %q, want the first page's %q", got, titles(6, 9))
 			}
 			p2path := prefix + "page/2/"
 			p2 := string(body(t, s, p2path))
 			for _, w := range []string{
 				`<link rel="prev" href="` + relTo(p2path, prefix) + `">`,
-				`<link rel="next" href="` + relTo(p2path, prefix+"page/3/") + `">`,
+				`<link rel="next" href="` + relTo(p2path, prefix+"page/1/") + `">`,
 				`rel="prev">← Newer</a>`, `rel="next">Older →</a>`, `aria-current="page"><span class="visually-hidden">Page </span>2</span>`,
-				">Item 3<", ">Item 2<", ">Item 1<", ` href="https://example.org` + prefix + `feed.json"`} {
+				">Latest</a>", ">Item 5<", ">Item 4<", ">Item 3<", ` href="https://example.org` + prefix + `feed.json"`, "Archive page 2"} {
 				if !strings.Contains(p2, w) {
-					t.Errorf("page 2 lacks %s", w)
+					t.Errorf("archive page 2 lacks %s", w)
 				}
 			}
-			if strings.Contains(p2, ">Item 4<") || strings.Contains(p2, ">Item 0<") {
-				t.Errorf("page 2 shows items of other pages")
+			if strings.Contains(p2, ">Item 6<") || strings.Contains(p2, ">Item 2<") {
+				t.Errorf("archive page 2 shows items of other pages")
 			}
 			p1 := string(body(t, s, prefix))
 			// The year list covers the whole stream, each year on its page.
-			for _, w := range []string{`href="#y2026"`, `href="` + relTo(prefix, prefix+"page/2/") + `#y2023"`,
-				`href="` + relTo(prefix, prefix+"page/3/") + `#y2020"`, `<link rel="next" href="` + relTo(prefix, prefix+"page/2/") + `">`} {
+			for _, w := range []string{`href="#y2029"`, `href="#y2026"`, `href="` + relTo(prefix, prefix+"page/2/") + `#y2025"`,
+				`href="` + relTo(prefix, prefix+"page/1/") + `#y2020"`, `<link rel="next" href="` + relTo(prefix, prefix+"page/2/") + `">`} {
 				if !strings.Contains(p1, w) {
-					t.Errorf("page 1 lacks %s", w)
+					t.Errorf("the first page lacks %s", w)
 				}
 			}
-			if _, ok := s.outputs[prefix+"page/3/"]; !ok {
-				t.Errorf("no page 3")
-			}
-			for _, p := range []string{prefix + "page/4/", prefix + "page/2/rss.xml", prefix + "page/1/"} {
+			for _, p := range []string{prefix + "page/3/", prefix + "page/0/", prefix + "page/2/rss.xml", prefix + "page/01/"} {
 				if _, ok := s.outputs[p]; ok {
 					t.Errorf("unexpected output %s", p)
 				}
 			}
 		})
+	}
+
+	// A newer item changes the first pages, and no archive page.
+	if err := putItems(context.Background(), s.store, []talkstream.Item{item(10)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.pub.Sync(context.Background(), nil, now.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	after, err := assembleAll(s.pub, s.store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, o := range s.outputs {
+		a, ok := after.outputs[path]
+		if !ok {
+			t.Errorf("%s vanished", path)
+			continue
+		}
+		archive := strings.Contains(path, "/page/")
+		if archive && (!bytes.Equal(a.body, o.body) || a.etag != o.etag || !a.modTime.Equal(o.modTime)) {
+			t.Errorf("archive page %s changed when a newer item arrived", path)
+		}
+		if !archive && o.kind != kindAsset && bytes.Equal(a.body, o.body) && path != "/sources.opml" {
+			t.Errorf("%s did not change when a newer item arrived", path)
+		}
 	}
 }
 

@@ -55,9 +55,9 @@ var (
 )
 
 // route returns the route of a path ("/index.html" is "/"), or nil.
-func (p *Publisher) route(s *snapshot, path string) *route {
+func (p *Publisher) route(ctx context.Context, s *snapshot, path string) (*route, error) {
 	if rt, ok := s.routes.Load(path); ok {
-		return rt.(*route)
+		return rt.(*route), nil
 	}
 	if path == "/index.html" {
 		path = "/"
@@ -66,10 +66,12 @@ func (p *Publisher) route(s *snapshot, path string) *route {
 	}
 	o, ok := p.lookup(s, path)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	etag := p.etag(s, o)
-	mod := p.modTime(s, o)
+	etag, mod, err := p.etag(ctx, s, o)
+	if err != nil {
+		return nil, err
+	}
 	rt := &route{
 		o: o, etag: etag, kind: o.kind(), lastMod: mod,
 		etagH:    []string{etag},
@@ -84,7 +86,7 @@ func (p *Publisher) route(s *snapshot, path string) *route {
 	if s.routeCount.Add(1) <= maxRoutes {
 		s.routes.Store(path, rt)
 	}
-	return rt
+	return rt, nil
 }
 
 // maxRoutes bounds the routes a snapshot remembers; past it, a route is
@@ -112,9 +114,13 @@ func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := r.URL.Path
-	rt := p.route(s, path)
+	rt, err := p.route(r.Context(), s, path)
+	if err != nil {
+		http.Error(w, "could not read "+path, http.StatusInternalServerError)
+		return
+	}
 	if rt == nil {
-		if !strings.HasSuffix(path, "/") && p.route(s, path+"/") != nil {
+		if dir, _ := p.route(r.Context(), s, path+"/"); !strings.HasSuffix(path, "/") && dir != nil {
 			target := path + "/"
 			if r.URL.RawQuery != "" {
 				target += "?" + r.URL.RawQuery

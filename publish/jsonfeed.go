@@ -145,8 +145,9 @@ func encodeJSON(v any) ([]byte, error) {
 }
 
 // writeJSON assembles one page of a stream as JSON Feed. Every page is
-// identified by the first page's feed_url and leads to the next with
-// next_url, as JSON Feed 1.1 describes for older items.
+// identified by the first page's feed_url and leads to the next older one
+// with next_url, as JSON Feed 1.1 describes for older items: the first
+// page to the newest archive page, each archive page to the one before.
 func (p *Publisher) writeJSON(w *bytes.Buffer, pg *pageData) error {
 	st := pg.st
 	f := jsonFeed{
@@ -159,8 +160,8 @@ func (p *Publisher) writeJSON(w *bytes.Buffer, pg *pageData) error {
 		Language:    p.opts.Language,
 		Items:       []jsonItem{},
 	}
-	if pg.n < pg.total {
-		f.NextURL = p.abs(pagePrefix(st.Prefix, pg.n+1) + "feed.json")
+	if next := pg.older(); next >= 0 {
+		f.NextURL = p.abs(pagePrefix(st.Prefix, next) + "feed.json")
 	}
 	head, err := encodeJSON(f)
 	if err != nil {

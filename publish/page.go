@@ -41,6 +41,9 @@ type pageView struct {
 	Years       []navLink
 	Groups      []yearGroup
 	Pager       []pagerLink // nil when the stream has one page
+	Archive     int         // the archive page's number; 0 on a first page
+	FirstPage   string      // relative URL of the stream's first page, from an archive page
+	From, To    time.Time   // the dates of an archive page's oldest and newest items
 	PageN       int
 	PageTotal   int
 	Total       int // items in the stream
@@ -88,6 +91,7 @@ type navList struct {
 func (l navList) Len() int { return len(l.Top) + len(l.More) }
 
 type pagerLink struct {
+	Label   string // instead of the number: "Latest" for the first page
 	N       int
 	Href    string
 	Current bool
@@ -168,7 +172,7 @@ func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot,
 		Feeds:       feeds(st.Prefix),
 		OPML:        relTo(prefix, "/sources.opml"),
 		PageN:       pg.n,
-		PageTotal:   pg.total,
+		PageTotal:   pg.archive + 1,
 		Total:       st.Count,
 		Shown:       len(pg.members),
 		Updated:     updated,
@@ -184,38 +188,34 @@ func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot,
 		sf := feeds("/")
 		pv.SiteFeeds = &sf
 	}
-	if pg.n > 1 {
-		pv.DocTitle += " (page " + strconv.Itoa(pg.n) + ")"
-		pv.Prev = relTo(prefix, pagePrefix(st.Prefix, pg.n-1))
+	if newer := pg.newer(); newer >= 0 {
+		pv.Prev = relTo(prefix, pagePrefix(st.Prefix, newer))
 	}
-	if pg.n < pg.total {
-		pv.Next = relTo(prefix, pagePrefix(st.Prefix, pg.n+1))
+	if older := pg.older(); older >= 0 {
+		pv.Next = relTo(prefix, pagePrefix(st.Prefix, older))
 	}
-	if pg.total > 1 {
-		pv.Pager = pagerLinks(st.Prefix, pg.n, pg.total, prefix)
+	if pg.archive > 0 {
+		pv.Pager = pagerLinks(st.Prefix, pg, prefix)
 	}
-	// Filters.
-	pv.Kinds = append(pv.Kinds, navLink{Label: "All", Href: pv.Root, Count: s.main.Count, Current: st.facet == nil})
-	for _, k := range s.nav.kinds {
-		pv.Kinds = append(pv.Kinds, navLink{Label: k.facet.label, Href: relTo(prefix, k.Prefix), Count: k.Count, Current: st == k})
-	}
-	sb, err := p.sidebarHTML(s, root, st == s.main && pg.n == 1)
-	if err != nil {
-		return err
-	}
-	pv.Sidebar = p.markCurrent(s, sb, root, st.facet)
-	pv.Browse.Speakers, pv.Browse.Events, pv.Browse.Tags = len(s.nav.speakers) > 0, len(s.nav.events) > 0, len(s.nav.tags) > 0
-
-	// Years of the whole stream, each linking to the page it starts on.
-	before := 0
-	for _, y := range st.Years {
-		id, label := yearID(y.Year)
-		href := "#" + id
-		if n := before/p.opts.Limit + 1; n != pg.n {
-			href = relTo(prefix, pagePrefix(st.Prefix, n)) + "#" + id
+	if pg.n > 0 {
+		// An archive page shows only what does not change when newer items
+		// arrive: its items and its neighbours. The filters, counts and
+		// sources are on the stream's first page.
+		pv.Archive = pg.n
+		pv.DocTitle += " (archive page " + strconv.Itoa(pg.n) + ")"
+		pv.FirstPage = relTo(prefix, st.Prefix)
+		if len(pg.members) > 0 {
+			pv.From, pv.To = pg.members[len(pg.members)-1].Published, pg.members[0].Published
 		}
-		pv.Years = append(pv.Years, navLink{Label: label, Href: href})
-		before += y.Count
+		var b bytes.Buffer
+		if err := pageTemplate.ExecuteTemplate(&b, "archiveaside", pv); err != nil {
+			return err
+		}
+		pv.Sidebar = template.HTML(b.String()) // html/template escaped every value in it
+	} else {
+		if err := p.firstPageNav(s, &pv, pg, prefix, root); err != nil {
+			return err
+		}
 	}
 
 	for i, m := range pg.members {
@@ -235,6 +235,37 @@ func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot,
 		mg.Cards = append(mg.Cards, cardAt(pg.fragments[i], root))
 	}
 	return pageTemplate.Execute(b, pv)
+}
+
+// firstPageNav fills in what a stream's first page shows of the whole
+// site: the kinds with their counts, the sidebar, and the years of the
+// stream, each linking to the page it starts on.
+func (p *Publisher) firstPageNav(s *snapshot, pv *pageView, pg *pageData, prefix, root string) error {
+	st := pg.st
+	pv.Kinds = append(pv.Kinds, navLink{Label: "All", Href: pv.Root, Count: s.main.Count, Current: st.facet == nil})
+	for _, k := range s.nav.kinds {
+		pv.Kinds = append(pv.Kinds, navLink{Label: k.facet.label, Href: relTo(prefix, k.Prefix), Count: k.Count, Current: st == k})
+	}
+	sb, err := p.sidebarHTML(s, root, st == s.main)
+	if err != nil {
+		return err
+	}
+	pv.Sidebar = p.markCurrent(s, sb, root, st.facet)
+	pv.Browse.Speakers, pv.Browse.Events, pv.Browse.Tags = len(s.nav.speakers) > 0, len(s.nav.events) > 0, len(s.nav.tags) > 0
+
+	newer, first := 0, len(pg.members) // items before a year's first; the first page's size
+	for _, y := range st.Years {
+		id, label := yearID(y.Year)
+		href := "#" + id
+		if newer >= first {
+			// rank newer from the newest is rank Count-1-newer from the oldest
+			n := (st.Count-1-newer)/p.opts.Limit + 1
+			href = relTo(prefix, pagePrefix(st.Prefix, n)) + "#" + id
+		}
+		pv.Years = append(pv.Years, navLink{Label: label, Href: href})
+		newer += y.Count
+	}
+	return nil
 }
 
 // sidebarHTML renders (once per snapshot, depth and kind of page) the
@@ -340,18 +371,44 @@ func facetNoun(f *facet) string {
 	return ""
 }
 
-// pagerLinks numbers the pages of a stream: the first, the last and two on
-// each side of the current one, with gaps between.
-func pagerLinks(stream string, cur, total int, prefix string) []pagerLink {
-	var out []pagerLink
-	for n := 1; n <= total; n++ {
-		if n != 1 && n != total && (n < cur-2 || n > cur+2) {
-			if len(out) > 0 && !out[len(out)-1].Gap {
-				out = append(out, pagerLink{Gap: true})
-			}
-			continue
+// pagerLinks lists a stream's pages newest first: the first page, then
+// the archive pages. The first page lists the newest archive pages and the
+// oldest; an archive page only its neighbours, which do not change when
+// newer items arrive (but for the newest archive page, whose newer
+// neighbour is the first page until another archive page fills up).
+func pagerLinks(stream string, pg *pageData, prefix string) []pagerLink {
+	link := func(n int) pagerLink {
+		l := pagerLink{N: n, Href: relTo(prefix, pagePrefix(stream, n)), Current: n == pg.n}
+		if n == 0 {
+			l.Label = "Latest"
 		}
-		out = append(out, pagerLink{N: n, Href: relTo(prefix, pagePrefix(stream, n)), Current: n == cur})
+		return l
+	}
+	out := []pagerLink{link(0)}
+	if pg.n == 0 {
+		for n := pg.archive; n >= 1; n-- {
+			if n < pg.archive-2 && n > 1 {
+				if !out[len(out)-1].Gap {
+					out = append(out, pagerLink{Gap: true})
+				}
+				continue
+			}
+			out = append(out, link(n))
+		}
+		return out
+	}
+	if newer := pg.newer(); newer > 0 {
+		if newer < pg.archive {
+			out = append(out, pagerLink{Gap: true})
+		}
+		out = append(out, link(newer))
+	}
+	out = append(out, link(pg.n))
+	if pg.n > 1 {
+		out = append(out, link(pg.n-1))
+		if pg.n > 2 {
+			out = append(out, pagerLink{Gap: true})
+		}
 	}
 	return out
 }

@@ -384,10 +384,18 @@ func TestRender(t *testing.T) {
 			wantIDs: []string{"c", "a", "b"},
 		},
 		{
+			// 4 items, limit 2: one archive page of the oldest 2.
 			name:    "limit",
 			opts:    Options{Title: "T", BaseURL: "https://example.org/", Limit: 2},
-			items:   []talkstream.Item{item("b", d1), item("c", d2), item("a", d1)},
+			items:   []talkstream.Item{item("b", d1), item("c", d2), item("a", d1), item("z", d1.AddDate(-1, 0, 0))},
 			wantIDs: []string{"c", "a"},
+		},
+		{
+			// 3 items, limit 2: the first page holds them all.
+			name:    "fewer than twice the limit",
+			opts:    Options{Title: "T", BaseURL: "https://example.org/", Limit: 2},
+			items:   []talkstream.Item{item("b", d1), item("c", d2), item("a", d1)},
+			wantIDs: []string{"c", "a", "b"},
 		},
 		{
 			name:  "defaults, base URL without slash, port",

@@ -250,10 +250,9 @@ func (p *Publisher) Paths() []string {
 		out = append(out, path)
 	}
 	for _, st := range s.streams {
-		total := p.pageCount(st)
-		for n := 1; n <= total; n++ {
+		for n := 0; n <= p.archivePages(st); n++ {
 			for _, file := range streamFiles {
-				if n == 1 || onEveryPage(file) {
+				if n == 0 || onEveryPage(file) {
 					out = append(out, outputRef{st: st, n: n, file: file}.path())
 				}
 			}

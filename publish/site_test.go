@@ -102,7 +102,11 @@ func assembleAll(p *Publisher, st *store.Store) (*testSite, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		s.outputs[path] = &testOutput{body: b, kind: o.kind(), etag: p.etag(snap, o), modTime: p.modTime(snap, o)}
+		etag, mod, err := p.etag(ctx, snap, o)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		s.outputs[path] = &testOutput{body: b, kind: o.kind(), etag: etag, modTime: mod}
 		if o.fixed != nil {
 			s.outputs[path].version = o.fixed.version
 		}

@@ -2,7 +2,10 @@ package publish
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -59,10 +62,31 @@ type outputRef struct {
 	fixed *fixedOutput
 }
 
+// The pages of a stream. The first page holds the newest items; the
+// archive pages hold the rest in groups of limit counted from the oldest,
+// archive page 1 being the oldest. So a new item changes the first page
+// and no archive page: an archive page keeps its items, and with them its
+// bytes, ETag and address, until an item in it changes. Once a stream has
+// 2×limit items, its first page (and its feeds) holds between limit and
+// 2×limit−1 of them.
+
+// archivePages is how many archive pages a stream has.
+func (p *Publisher) archivePages(st *streamView) int {
+	if st.Count < 2*p.opts.Limit {
+		return 0
+	}
+	return st.Count/p.opts.Limit - 1
+}
+
+// firstPageSize is how many items a stream's first page holds.
+func (p *Publisher) firstPageSize(st *streamView) int {
+	return st.Count - p.archivePages(st)*p.opts.Limit
+}
+
 // pagePrefix is the path of a stream's page n: the stream's prefix for the
-// first, PREFIX/page/N/ for the others.
+// first (0), PREFIX/page/N/ for archive page N.
 func pagePrefix(prefix string, n int) string {
-	if n <= 1 {
+	if n == 0 {
 		return prefix
 	}
 	return prefix + "page/" + strconv.Itoa(n) + "/"
@@ -105,12 +129,6 @@ func (o outputRef) kind() int {
 	return kindFeed
 }
 
-// pageCount is how many pages a stream has: at least one, empty when the
-// stream is.
-func (p *Publisher) pageCount(st *streamView) int {
-	return max(1, (st.Count+p.opts.Limit-1)/p.opts.Limit)
-}
-
 // lookup finds the output at a URL path ("/index.html" is "/").
 func (p *Publisher) lookup(s *snapshot, path string) (outputRef, bool) {
 	if f, ok := s.fixed[path]; ok {
@@ -123,69 +141,95 @@ func (p *Publisher) lookup(s *snapshot, path string) (outputRef, bool) {
 	if _, ok := streamTypes[file]; !ok {
 		return outputRef{}, false
 	}
-	n := 1
+	n := 0
 	if i := strings.Index(dir, "/page/"); i >= 0 && strings.Count(dir[i:], "/") == 3 {
 		num, err := strconv.Atoi(strings.Trim(dir[i+len("/page/"):], "/"))
-		if err != nil || num < 2 || strconv.Itoa(num) != strings.Trim(dir[i+len("/page/"):], "/") {
+		if err != nil || num < 1 || strconv.Itoa(num) != strings.Trim(dir[i+len("/page/"):], "/") {
 			return outputRef{}, false
 		}
 		dir, n = dir[:i+1], num
 	}
 	st, ok := s.streams[dir]
-	if !ok || n > p.pageCount(st) || (n > 1 && !onEveryPage(file)) {
+	if !ok || n > p.archivePages(st) || (n > 0 && !onEveryPage(file)) {
 		return outputRef{}, false
 	}
 	return outputRef{st: st, n: n, file: file}, true
 }
 
-// etag is the output's strong ETag, known from versions alone: the
-// fingerprint of the options, the stream's version and the page. An HTML
-// page shows every facet's count too (the site's version), and the main
-// page the sources' health; a feed shows neither, so neither changes a
-// feed's ETag.
-func (p *Publisher) etag(s *snapshot, o outputRef) string {
+// etag is the output's strong ETag, known without assembling it. A first
+// page's comes from versions alone: the fingerprint of the options and its
+// stream's version; an HTML first page shows every facet's count too (the
+// site's version), and the main page the sources' health; a feed shows
+// neither, so neither changes a feed's ETag. An archive page's comes from
+// its members (item and fragment), read from the stream's index (see
+// pageVersion): it does not change when newer items arrive.
+func (p *Publisher) etag(ctx context.Context, s *snapshot, o outputRef) (string, time.Time, error) {
+	var ms []index.Member
+	if o.fixed == nil && o.n > 0 {
+		var err error
+		if ms, err = p.pageMembers(ctx, o.st, o.n); err != nil {
+			return "", time.Time{}, err
+		}
+	}
+	etag, mod := p.tagOf(s, o, ms)
+	return etag, mod, nil
+}
+
+// tagOf is etag for an archive page whose members are known.
+func (p *Publisher) tagOf(s *snapshot, o outputRef, ms []index.Member) (string, time.Time) {
 	if o.fixed != nil {
-		return o.fixed.etag
+		return o.fixed.etag, o.fixed.modTime
 	}
 	var b strings.Builder
 	b.WriteString(`"`)
 	b.WriteString(s.fp[:8])
 	b.WriteByte('-')
-	b.WriteString(strconv.FormatInt(o.st.Version, 36))
-	b.WriteByte('-')
-	b.WriteString(strconv.Itoa(o.n))
-	b.WriteByte('-')
 	b.WriteString(fileCodes[o.file])
-	if o.file == fileHTML {
-		b.WriteByte('-')
-		b.WriteString(strconv.FormatInt(s.version, 36))
-		if o.st == s.main && o.n == 1 {
+	mod := o.st.Modified
+	if o.n == 0 {
+		b.WriteString(strconv.FormatInt(o.st.Version, 36))
+		if o.file == fileHTML {
 			b.WriteByte('-')
-			b.WriteString(s.sources.hash)
+			b.WriteString(strconv.FormatInt(s.version, 36))
+			mod = later(mod, s.modified)
+			if o.st == s.main {
+				b.WriteByte('-')
+				b.WriteString(s.sources.hash)
+				mod = later(mod, s.sources.modified)
+			}
 		}
+	} else {
+		v, m := p.pageVersion(s, o, ms)
+		b.WriteString("p" + strconv.Itoa(o.n) + "-" + v)
+		mod = m
 	}
 	b.WriteString(`"`)
-	return b.String()
+	if mod.IsZero() {
+		mod = epoch
+	}
+	return b.String(), mod
 }
 
-// modTime is the output's Last-Modified: when its stream last changed (for
-// a page, when anything it shows last changed), so that it stays the same
-// across restarts and builds while the bytes do.
-func (p *Publisher) modTime(s *snapshot, o outputRef) time.Time {
-	if o.fixed != nil {
-		return o.fixed.modTime
+// pageVersion is an archive page's version and Last-Modified: a hash of its
+// members (each item and its fragment's hash) and of what else it shows
+// (whether it is the newest archive page, the assets' versions), and the
+// newest time one of them entered or changed.
+func (p *Publisher) pageVersion(s *snapshot, o outputRef, ms []index.Member) (string, time.Time) {
+	h := sha256.New()
+	var mod time.Time
+	for _, m := range ms {
+		h.Write([]byte(m.ItemID + "\x00" + m.Hash + "\x01"))
+		mod = later(mod, m.Changed)
 	}
-	t := o.st.Modified
+	if o.n == p.archivePages(o.st) {
+		h.Write([]byte("newest"))
+	}
 	if o.file == fileHTML {
-		t = later(t, s.modified)
-		if o.st == s.main && o.n == 1 {
-			t = later(t, s.sources.modified)
+		for _, a := range []string{"style.css", "app.js", "favicon.svg"} {
+			h.Write([]byte(s.assets[a]))
 		}
 	}
-	if t.IsZero() {
-		return epoch
-	}
-	return t
+	return hex.EncodeToString(h.Sum(nil)[:8]), mod
 }
 
 func later(a, b time.Time) time.Time {
@@ -195,10 +239,31 @@ func later(a, b time.Time) time.Time {
 	return a
 }
 
-// pageStart is where page n of a stream starts in the stream's index: nil
-// for the first. The starts are found once per snapshot by walking the
-// index (keyset paging: never OFFSET), many pages per read.
-func (p *Publisher) pageStart(ctx context.Context, st *streamView, n int) (*index.After, error) {
+// pageMembers returns the members of page n of a stream, newest first.
+func (p *Publisher) pageMembers(ctx context.Context, st *streamView, n int) ([]index.Member, error) {
+	if n == 0 {
+		return p.store.Members(ctx, st.Prefix, nil, p.firstPageSize(st))
+	}
+	if n > p.archivePages(st) {
+		return nil, errNoPage
+	}
+	start, err := p.archiveStart(ctx, st, n)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := p.store.MembersFromOldest(ctx, st.Prefix, start, p.opts.Limit)
+	if err != nil {
+		return nil, err
+	}
+	slices.Reverse(ms)
+	return ms, nil
+}
+
+// archiveStart is where archive page n starts, counted from the stream's
+// oldest member: nil for the first. The starts are found once per snapshot
+// by walking the index from its oldest end (keyset paging: never OFFSET),
+// many pages per read.
+func (p *Publisher) archiveStart(ctx context.Context, st *streamView, n int) (*index.After, error) {
 	if n <= 1 {
 		return nil, nil
 	}
@@ -209,16 +274,12 @@ func (p *Publisher) pageStart(ctx context.Context, st *streamView, n int) (*inde
 		st.starts = []*index.After{nil}
 	}
 	for len(st.starts) < n {
-		// Read on from the last start known, up to 16 pages at once.
 		from := st.starts[len(st.starts)-1]
-		ms, err := p.store.Members(ctx, st.Prefix, from, 16*limit)
+		ms, err := p.store.MembersFromOldest(ctx, st.Prefix, from, 16*limit)
 		if err != nil {
 			return nil, err
 		}
 		for i := limit - 1; i < len(ms); i += limit {
-			if i == len(ms)-1 && len(ms) < 16*limit {
-				break // the stream's last member starts no page
-			}
 			st.starts = append(st.starts, &index.After{Published: ms[i].Published, ItemID: ms[i].ItemID})
 		}
 		if len(ms) < 16*limit {

@@ -88,7 +88,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		last := batch[len(batch)-1]
 		cursor = index.Cursor{Rev: last.Rev, ItemID: last.Item.ID}
 		err = p.store.UpdatePublish(ctx, func(tx index.Tx) error {
-			return applyBatch(tx, batch, frags, r.facets.takeFresh(), &stats)
+			return applyBatch(tx, batch, frags, r.facets.takeFresh(), now, &stats)
 		})
 		if err != nil {
 			return stats, err
@@ -180,7 +180,7 @@ func parallel(n int, fn func(int)) {
 
 // applyBatch stores a batch's fragments and moves its items between
 // streams, marking every stream an item entered, left or changed in.
-func applyBatch(tx index.Tx, batch []index.Changed, frags []*index.Fragment, fresh []index.Slug, stats *SyncStats) error {
+func applyBatch(tx index.Tx, batch []index.Changed, frags []*index.Fragment, fresh []index.Slug, now time.Time, stats *SyncStats) error {
 	if len(fresh) > 0 {
 		if err := tx.PutSlugs(fresh); err != nil {
 			return err
@@ -213,7 +213,7 @@ func applyBatch(tx index.Tx, batch []index.Changed, frags []*index.Fragment, fre
 		default:
 			put = append(put, f)
 			stats.Changed++
-			m := index.Member{ItemID: f.ItemID, Published: f.Published, Updated: f.Updated}
+			m := index.Member{ItemID: f.ItemID, Published: f.Published, Updated: f.Updated, Hash: f.Hash, Changed: now}
 			for _, s := range f.Streams {
 				add[s] = append(add[s], m)
 				dirty[s] = true

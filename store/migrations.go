@@ -141,6 +141,8 @@ CREATE TABLE stream_items (
 	published INTEGER NOT NULL,
 	item_id   TEXT NOT NULL,
 	updated   INTEGER NOT NULL,
+	hash      TEXT NOT NULL,             -- the fragment's: archive pages are versioned by their members
+	changed   INTEGER NOT NULL,          -- when it entered the stream or last changed in it
 	PRIMARY KEY (stream, published DESC, item_id)
 ) WITHOUT ROWID;
 CREATE INDEX stream_items_item ON stream_items(item_id);

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -212,29 +211,40 @@ func (s *Store) Streams(ctx context.Context) ([]index.Stream, error) {
 // Members implements index.Store: a keyset read of the stream's index, in
 // its order (newest first, ties by item id).
 func (s *Store) Members(ctx context.Context, prefix string, after *index.After, limit int) ([]index.Member, error) {
-	var rows *sql.Rows
-	var err error
+	const cols = `SELECT item_id, published, updated, hash, changed FROM stream_items`
 	if after == nil {
-		rows, err = s.r.QueryContext(ctx, `SELECT item_id, published, updated FROM stream_items
-			WHERE stream = ? ORDER BY published DESC, item_id LIMIT ?`, prefix, limit)
-	} else {
-		p := nanos(after.Published)
-		rows, err = s.r.QueryContext(ctx, `SELECT item_id, published, updated FROM stream_items
-			WHERE stream = ? AND (published < ? OR (published = ? AND item_id > ?))
-			ORDER BY published DESC, item_id LIMIT ?`, prefix, p, p, after.ItemID, limit)
+		return s.members(ctx, prefix, limit, cols+` WHERE stream = ? ORDER BY published DESC, item_id LIMIT ?`, prefix, limit)
 	}
+	p := nanos(after.Published)
+	return s.members(ctx, prefix, limit, cols+` WHERE stream = ? AND (published < ? OR (published = ? AND item_id > ?))
+		ORDER BY published DESC, item_id LIMIT ?`, prefix, p, p, after.ItemID, limit)
+}
+
+// MembersFromOldest implements index.Store: the same index read backwards.
+func (s *Store) MembersFromOldest(ctx context.Context, prefix string, before *index.After, limit int) ([]index.Member, error) {
+	const cols = `SELECT item_id, published, updated, hash, changed FROM stream_items`
+	if before == nil {
+		return s.members(ctx, prefix, limit, cols+` WHERE stream = ? ORDER BY published, item_id DESC LIMIT ?`, prefix, limit)
+	}
+	p := nanos(before.Published)
+	return s.members(ctx, prefix, limit, cols+` WHERE stream = ? AND (published > ? OR (published = ? AND item_id < ?))
+		ORDER BY published, item_id DESC LIMIT ?`, prefix, p, p, before.ItemID, limit)
+}
+
+func (s *Store) members(ctx context.Context, prefix string, limit int, q string, args ...any) ([]index.Member, error) {
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: members of %s: %w", prefix, err)
 	}
 	defer rows.Close()
-	out := make([]index.Member, 0, limit)
+	out := make([]index.Member, 0, min(limit, 1024))
 	for rows.Next() {
 		var m index.Member
-		var pub, upd int64
-		if err := rows.Scan(&m.ItemID, &pub, &upd); err != nil {
+		var pub, upd, changed int64
+		if err := rows.Scan(&m.ItemID, &pub, &upd, &m.Hash, &changed); err != nil {
 			return nil, fmt.Errorf("store: members of %s: %w", prefix, err)
 		}
-		m.Published, m.Updated = fromNanos(pub), fromNanos(upd)
+		m.Published, m.Updated, m.Changed = fromNanos(pub), fromNanos(upd), fromNanos(changed)
 		out = append(out, m)
 	}
 	return out, rows.Err()
@@ -357,12 +367,13 @@ func (t *Tx) DeleteFragments(itemIDs []string) error {
 // AddMembers implements index.Tx: a member already there is updated.
 func (t *Tx) AddMembers(prefix string, ms []index.Member) error {
 	err := chunks(ms, func(ms []index.Member) error {
-		args := make([]any, 0, 4*len(ms))
+		args := make([]any, 0, 6*len(ms))
 		for _, m := range ms {
-			args = append(args, prefix, nanos(m.Published), m.ItemID, nanos(m.Updated))
+			args = append(args, prefix, nanos(m.Published), m.ItemID, nanos(m.Updated), m.Hash, nanos(m.Changed))
 		}
-		_, err := t.exec(`INSERT INTO stream_items (stream, published, item_id, updated) VALUES `+
-			placeholders(len(ms), 4)+` ON CONFLICT DO UPDATE SET updated = excluded.updated`, args...)
+		_, err := t.exec(`INSERT INTO stream_items (stream, published, item_id, updated, hash, changed) VALUES `+
+			placeholders(len(ms), 6)+` ON CONFLICT DO UPDATE SET updated = excluded.updated, hash = excluded.hash,
+			changed = excluded.changed`, args...)
 		return err
 	})
 	if err != nil {

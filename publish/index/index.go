@@ -62,6 +62,8 @@ type Member struct {
 	ItemID    string
 	Published time.Time
 	Updated   time.Time
+	Hash      string    // its fragment's hash: a page's version is its members'
+	Changed   time.Time // when it entered the stream or last changed in it
 }
 
 // After is a keyset position in a stream: the members after it are older
@@ -116,8 +118,11 @@ type Store interface {
 	Slugs(ctx context.Context) ([]Slug, error)
 	Streams(ctx context.Context) ([]Stream, error)
 	// Members returns up to limit members of a stream after a position
-	// (from the newest when after is nil).
+	// (from the newest when after is nil), newest first.
 	Members(ctx context.Context, prefix string, after *After, limit int) ([]Member, error)
+	// MembersFromOldest returns up to limit members of a stream before a
+	// position (from the oldest when before is nil), oldest first.
+	MembersFromOldest(ctx context.Context, prefix string, before *After, limit int) ([]Member, error)
 	// Fragments returns one rendering of each of the items that has one.
 	Fragments(ctx context.Context, f Format, itemIDs []string) (map[string][]byte, error)
 	UpdatePublish(ctx context.Context, fn func(Tx) error) error
@@ -130,8 +135,8 @@ type Tx interface {
 	FragmentStreams(itemIDs []string) (map[string]Fragment, error)
 	PutFragments(fs []*Fragment) error
 	DeleteFragments(itemIDs []string) error
-	// SetMembers makes the stored streams of an item fr's (the item
-	// leaves the streams it was in and is not in any more).
+	// AddMembers puts items into a stream (a member already there is
+	// updated); RemoveMembers takes them out.
 	AddMembers(prefix string, ms []Member) error
 	RemoveMembers(prefix string, itemIDs []string) error
 	PutSlugs(ss []Slug) error
