@@ -63,5 +63,9 @@ func (m *Merger) moderate(tx Tx, id string, se *StoredEntry) (dest, why string, 
 	if _, exists, err := tx.ItemCreated(back[:16]); err != nil || !exists {
 		return "", "", err
 	}
-	return back[:16], "returned to its item (its split: rule was removed)", nil
+	return back[:16], returnedWhy, nil
 }
+
+// returnedWhy is the Why of an entry that went back to its item because
+// the split rule that pinned it elsewhere was removed.
+const returnedWhy = "returned to its item (its split: rule was removed)"

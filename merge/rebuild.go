@@ -39,6 +39,7 @@ func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry
 				entries = got[id]
 			}
 			kept := entries[:0:0]
+			returned := map[string]bool{} // items entries returned to when their split rule went
 			for i := range entries {
 				se := entries[i]
 				dest, why, err := m.moderate(tx, id, &se)
@@ -49,6 +50,9 @@ func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry
 					kept = append(kept, se)
 					continue
 				}
+				if why == returnedWhy {
+					returned[dest] = true
+				}
 				se.ItemID, se.Why = dest, why
 				if err := tx.PutEntries([]*StoredEntry{&se}); err != nil {
 					return err
@@ -57,7 +61,7 @@ func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry
 				delete(known, dest)
 			}
 			if len(kept) == 0 {
-				if err := tx.DeleteItem(id); err != nil {
+				if err := m.retire(tx, id, returned); err != nil {
 					return err
 				}
 				continue
@@ -70,4 +74,17 @@ func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry
 		}
 	}
 	return nil
+}
+
+// retire removes an item left with no entry. When its entries went back
+// to one item because their split rule was removed, its id becomes an
+// alias of that item, so that readers' links to the split item still
+// lead to the talk.
+func (m *Merger) retire(tx Tx, id string, returned map[string]bool) error {
+	if len(returned) == 1 {
+		for to := range returned {
+			return tx.MoveEntries(id, to) // moves nothing: deletes id, records the alias
+		}
+	}
+	return tx.DeleteItem(id)
 }
