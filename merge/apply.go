@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,12 +21,15 @@ func (s Stats) String() string {
 
 // change is one new or edited entry of an Apply, with its keys.
 type change struct {
-	se      *StoredEntry
-	prev    *StoredEntry
-	keys    map[string]string // url and video keys → where each came from
-	title   string            // normalised title, when it can merge
-	day     int64             // the day its title key is anchored at
-	titleOK bool
+	se    *StoredEntry
+	prev  *StoredEntry
+	keys  map[string]string // url and video keys → where each came from
+	title entryTitle        // its title forms, evidence and keys
+	// rejected lists the candidates a title found and evidence separated.
+	rejected []string
+	// linked is the video key of the recording a post about it links
+	// (keysOf), "" for any other entry: it joins only a speaker's post.
+	linked string
 }
 
 // Apply merges the entries one fetch of src returned. Entries whose content
@@ -36,7 +40,7 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 		src = *cur // the configured filters and tags win over a stale copy
 	}
 	a := newApplyState(m, tx)
-	a.titleKeys = map[EntryRef]string{}
+	a.titleKeys = map[EntryRef][]string{}
 
 	// Identity, filters and content hashes first; then everything stored
 	// about these entries in one lookup.
@@ -91,14 +95,11 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 			se.FirstSeen = now
 			se.Changed = entryDate(&e, now)
 		}
-		c := &change{se: se, prev: prev, keys: Keys(&se.Entry)}
+		c := &change{se: se, prev: prev, keys: m.keysOf(se)}
+		c.linked = m.linkedVideo(se)
 		if m.window >= 0 {
-			k, n := m.titles.titleKeyOf(&se.Entry)
-			if k != "" {
-				_, c.day, _ = parseTitleKey(k)
-				c.title, c.titleOK = n, true
-			}
-			a.titleKeys[se.Ref()] = k
+			c.title = m.entryTitleOf(se)
+			a.titleKeys[se.Ref()] = c.title.keys
 		}
 		changes = append(changes, c)
 	}
@@ -125,21 +126,24 @@ type applyState struct {
 	tx      Tx
 	owners  map[string]KeyOwner   // url and video keys as stored before this Apply
 	pending map[string]string     // url and video keys given to an item during this Apply
-	titles  map[string][]titleHit // normalised title → days items have it (stored and new)
+	titles  map[string][]titleHit // title form → the entries that have it (stored and new)
+	years   map[string][]titleHit // year key index (yearKey) → the entries that have it
+	abouts  map[string][]titleHit // about key index (aboutKey) → the posts about that recording
 	created map[string]int64      // item → creation order, where known
 	moved   map[string]string     // item folded away → the item it went into
 	next    int64                 // creation order of the next new item
 	buf     []*StoredEntry        // entries to write, in order
 	dirty   map[string]bool       // items to rebuild
-	// titleKeys remembers the title key of each changed entry ("" for
-	// none), so that building its item does not normalise it again.
-	titleKeys map[EntryRef]string
+	// titleKeys remembers the title keys of each changed entry, so that
+	// building its item does not normalise it again.
+	titleKeys map[EntryRef][]string
 }
 
 type titleHit struct {
 	day  int64
 	item string
 	key  string
+	ev   evidence
 }
 
 // newItemBase orders items created during an Apply after every stored one.
@@ -150,6 +154,8 @@ func newApplyState(m *Merger, tx Tx) *applyState {
 		m: m, tx: tx,
 		pending: map[string]string{},
 		titles:  map[string][]titleHit{},
+		years:   map[string][]titleHit{},
+		abouts:  map[string][]titleHit{},
 		created: map[string]int64{},
 		moved:   map[string]string{},
 		next:    newItemBase,
@@ -169,11 +175,27 @@ func (a *applyState) prefetch(changes []*change) error {
 				keys = append(keys, k)
 			}
 		}
-		if c.titleOK {
-			lo, hi := titleKey(c.title, c.day-a.m.window), titleKey(c.title, c.day+a.m.window)
-			if r := lo + "\x00" + hi; !seenTitle[r] {
-				seenTitle[r] = true
-				ranges = append(ranges, KeyRange{From: lo, To: hi})
+		if c.linked != "" && !seenKey[c.linked] {
+			seenKey[c.linked] = true
+			keys = append(keys, c.linked)
+		}
+		for k := range c.keys {
+			if strings.HasPrefix(k, keyVideo) {
+				p := aboutKey(k)
+				ranges = append(ranges, KeyRange{From: p + evidenceSep, To: p + rangeEnd})
+			}
+		}
+		t := &c.title
+		for _, f := range t.forms {
+			add := func(lo, hi string) {
+				if r := lo + "\x00" + hi; !seenTitle[r] {
+					seenTitle[r] = true
+					ranges = append(ranges, KeyRange{From: lo, To: hi})
+				}
+			}
+			add(titleKey(f, t.day-a.m.window), titleKey(f, t.day+a.m.window)+rangeEnd)
+			if t.ev.year != 0 {
+				add(yearKey(f, t.ev.year)+evidenceSep, yearKey(f, t.ev.year)+rangeEnd)
 			}
 		}
 	}
@@ -186,8 +208,16 @@ func (a *applyState) prefetch(changes []*change) error {
 	for _, k := range sortedKeys(owners) {
 		o := owners[k]
 		a.created[o.ItemID] = o.Created
-		if t, day, ok := parseTitleKey(k); ok {
-			a.titles[t] = append(a.titles[t], titleHit{day: day, item: o.ItemID, key: k})
+		if f, day, ev, ok := parseTitleKey(k); ok {
+			a.titles[f] = append(a.titles[f], titleHit{day: day, item: o.ItemID, key: k, ev: ev})
+			continue
+		}
+		if idx, ev, ok := parseYearKey(k); ok {
+			a.years[idx] = append(a.years[idx], titleHit{item: o.ItemID, key: k, ev: ev})
+			continue
+		}
+		if idx, ev, ok := parseAboutKey(k); ok {
+			a.abouts[idx] = append(a.abouts[idx], titleHit{item: o.ItemID, key: k, ev: ev})
 			continue
 		}
 		a.owners[k] = o
@@ -208,7 +238,7 @@ func (a *applyState) resolve(id string) string {
 
 // lookup returns the items a change's keys point at now, with the key
 // that found each and why the key is the entry's.
-func (a *applyState) lookup(c *change) (map[string]KeyOwner, map[string]string) {
+func (a *applyState) lookup(c *change) (map[string]KeyOwner, map[string]string, error) {
 	found := map[string]KeyOwner{}
 	why := map[string]string{}
 	for k, w := range c.keys {
@@ -224,30 +254,15 @@ func (a *applyState) lookup(c *change) (map[string]KeyOwner, map[string]string) 
 		found[k] = KeyOwner{ItemID: id, Created: a.created[id]}
 		why[k] = w
 	}
-	if c.titleOK {
-		// Only the item nearest in date: a title seen twice within the
-		// window either side is no evidence that those two are one talk.
-		var best *titleHit
-		var bestDist int64
-		for i := range a.titles[c.title] {
-			h := &a.titles[c.title][i]
-			dist := max(h.day-c.day, c.day-h.day)
-			if dist > a.m.window {
-				continue
-			}
-			if best == nil || dist < bestDist ||
-				(dist == bestDist && a.created[a.resolve(h.item)] < a.created[a.resolve(best.item)]) {
-				best, bestDist = h, dist
-			}
-		}
-		if best != nil {
-			id := a.resolve(best.item)
-			k := titleKey(c.title, best.day)
-			found[k] = KeyOwner{ItemID: id, Created: a.created[id]}
-			why[k] = fmt.Sprintf("its title %q, %d days apart", c.title, bestDist)
-		}
+	if best, why0 := a.titleCandidate(c); best != nil {
+		id := a.resolve(best.item)
+		found[best.key] = KeyOwner{ItemID: id, Created: a.created[id]}
+		why[best.key] = why0
 	}
-	return found, why
+	if err := a.speakerPosts(c, found, why); err != nil {
+		return nil, nil, err
+	}
+	return found, why, nil
 }
 
 // place decides the item of one changed entry, folding the items it
@@ -271,7 +286,10 @@ func (a *applyState) place(c *change) error {
 	if se.ItemID != "" {
 		se.ItemID = a.resolve(se.ItemID)
 	}
-	owners, keyWhy := a.lookup(c)
+	owners, keyWhy, err := a.lookup(c)
+	if err != nil {
+		return err
+	}
 	// The oldest item any key points at keeps its id; the others fold in.
 	// An updated entry's own item competes too: when the entry now bridges
 	// it to an older item, its own item is the one folded.
@@ -324,10 +342,23 @@ func (a *applyState) place(c *change) error {
 		}
 	}
 	for k := range c.keys {
+		if idx, ev, ok := parseAboutKey(k); ok {
+			a.abouts[idx] = append(a.abouts[idx], titleHit{item: se.ItemID, key: k, ev: ev})
+			continue
+		}
 		a.pending[k] = se.ItemID
 	}
-	if c.titleOK {
-		a.titles[c.title] = append(a.titles[c.title], titleHit{day: c.day, item: se.ItemID})
+	if len(c.rejected) > 0 && c.prev == nil {
+		se.Why += "; not joined: " + strings.Join(c.rejected, "; ")
+	}
+	t := &c.title
+	enc := evidenceSep + t.ev.encode()
+	for _, f := range t.forms {
+		a.titles[f] = append(a.titles[f], titleHit{day: t.day, item: se.ItemID, key: titleKey(f, t.day) + enc, ev: t.ev})
+		if t.ev.year != 0 {
+			idx := yearKey(f, t.ev.year)
+			a.years[idx] = append(a.years[idx], titleHit{item: se.ItemID, key: idx + enc, ev: t.ev})
+		}
 	}
 	a.buf = append(a.buf, se)
 	a.dirty[se.ItemID] = true
@@ -439,4 +470,186 @@ func filtered(src *talkstream.Source, e *talkstream.Entry) string {
 		return "exclude " + src.Exclude.String() + " matched"
 	}
 	return ""
+}
+
+// titleCandidate weighs the items a change's title forms find: only the
+// item nearest in date within the window (a title seen twice within the
+// window either side is no evidence that those two are one talk), and
+// only when nothing separates the two entries; failing that, an item that
+// names the same year and agrees on the event or a speaker. Every
+// candidate evidence separated is recorded in c.rejected.
+func (a *applyState) titleCandidate(c *change) (*titleHit, string) {
+	t := &c.title
+	if len(t.forms) == 0 {
+		return nil, ""
+	}
+	rejected := map[string]bool{}
+	reject := func(f string, h *titleHit, why string) {
+		r := fmt.Sprintf("title %q also names item %s, but %s", f, a.resolve(h.item), why)
+		if !rejected[r] {
+			rejected[r] = true
+			c.rejected = append(c.rejected, r)
+		}
+	}
+	var best *titleHit
+	var bestDist int64
+	bestForm := ""
+	for _, f := range t.forms {
+		for i := range a.titles[f] {
+			h := &a.titles[f][i]
+			if h.ev.id != "" && h.ev.id == t.ev.id {
+				continue // the entry itself, stored before
+			}
+			dist := max(h.day-t.day, t.day-h.day)
+			if dist > a.m.window {
+				continue
+			}
+			if why := separates(t.ev, h.ev); why != "" {
+				reject(f, h, why)
+				continue
+			}
+			if best == nil || dist < bestDist ||
+				(dist == bestDist && a.created[a.resolve(h.item)] < a.created[a.resolve(best.item)]) {
+				best, bestDist, bestForm = h, dist, f
+			}
+		}
+	}
+	if best != nil {
+		return best, fmt.Sprintf("its title %q, %d days apart", bestForm, bestDist)
+	}
+	if t.ev.year == 0 {
+		return nil, ""
+	}
+	for _, f := range t.forms {
+		hits := a.years[yearKey(f, t.ev.year)]
+		for i := range hits {
+			h := &hits[i]
+			if h.ev.id != "" && h.ev.id == t.ev.id {
+				continue
+			}
+			if why := separates(t.ev, h.ev); why != "" {
+				reject(f, h, why)
+				continue
+			}
+			if !agrees(t.ev, h.ev) {
+				continue
+			}
+			if best == nil || a.created[a.resolve(h.item)] < a.created[a.resolve(best.item)] {
+				best, bestForm = h, f
+			}
+		}
+	}
+	if best == nil {
+		return nil, ""
+	}
+	return best, fmt.Sprintf("its title %q and year %d, with the same event or a speaker in common", bestForm, t.ev.year)
+}
+
+// keysOf returns an entry's URL and video keys. An entry that is not the
+// thing itself (a podcast episode, a post about a talk) gives no key from
+// the recording its text links: linking is not being.
+func (m *Merger) keysOf(se *StoredEntry) map[string]string {
+	keys := Keys(&se.Entry)
+	if natureOf(m.sourceKind(se.SourceID), &se.Entry) == natureThing {
+		return keys
+	}
+	for k, why := range keys {
+		if strings.HasPrefix(k, keyVideo) && why == whyHTMLVideo {
+			delete(keys, k)
+			if natureOf(m.sourceKind(se.SourceID), &se.Entry) == natureAbout {
+				keys[aboutKey(k)+evidenceSep+m.evidenceOf(se).encode()] = "the recording it is about, which its HTML links"
+			}
+		}
+	}
+	return keys
+}
+
+// linkedVideo is the video key of the recording a post about it links,
+// or "".
+func (m *Merger) linkedVideo(se *StoredEntry) string {
+	if natureOf(m.sourceKind(se.SourceID), &se.Entry) != natureAbout {
+		return ""
+	}
+	for k, why := range Keys(&se.Entry) {
+		if strings.HasPrefix(k, keyVideo) && why == whyHTMLVideo {
+			return k
+		}
+	}
+	return ""
+}
+
+// speakerPosts joins a post about a talk and the talk's recording unless
+// their speakers are known and disjoint: a speaker presenting their own
+// talk writes its page, someone else's recap is a post of its own. A
+// podcast episode never joins the recordings its notes link.
+func (a *applyState) speakerPosts(c *change, found map[string]KeyOwner, why map[string]string) error {
+	reject := func(item, reason string) {
+		c.rejected = append(c.rejected, fmt.Sprintf("item %s has the recording it links, but %s", item, reason))
+	}
+	if c.linked != "" { // a post about a recording: is it by a speaker of the recording?
+		id := a.pending[c.linked]
+		if id == "" {
+			id = a.owners[c.linked].ItemID
+		}
+		if id == "" {
+			return nil
+		}
+		id = a.resolve(id)
+		speakers, err := a.speakersOf(id)
+		if err != nil {
+			return err
+		}
+		ev := a.m.evidenceOf(c.se)
+		if len(ev.speakers) > 0 && len(speakers) > 0 && !intersects(ev.speakers, speakers) {
+			reject(id, fmt.Sprintf("no author of this post speaks in it (%s; %s)", strings.Join(ev.speakers, ", "), strings.Join(speakers, ", ")))
+			return nil
+		}
+		found[c.linked] = KeyOwner{ItemID: id, Created: a.created[id]}
+		why[c.linked] = "the recording its speaker's post links"
+		return nil
+	}
+	var ev *evidence
+	for k := range c.keys {
+		if !strings.HasPrefix(k, keyVideo) {
+			continue
+		}
+		for _, h := range a.abouts[aboutKey(k)] {
+			if ev == nil {
+				e := a.m.evidenceOf(c.se)
+				ev = &e
+			}
+			id := a.resolve(h.item)
+			if len(ev.speakers) > 0 && len(h.ev.speakers) > 0 && !intersects(ev.speakers, h.ev.speakers) {
+				reject(id, fmt.Sprintf("it is a post about it by someone who does not speak in it (%s; %s)", strings.Join(h.ev.speakers, ", "), strings.Join(ev.speakers, ", ")))
+				continue
+			}
+			found[h.key] = KeyOwner{ItemID: id, Created: a.created[id]}
+			why[h.key] = "a post by its speaker that links this recording"
+		}
+	}
+	return nil
+}
+
+// speakersOf returns the configured speakers the entries of an item name,
+// stored or written during this Apply.
+func (a *applyState) speakersOf(itemID string) ([]string, error) {
+	stored, err := a.tx.EntriesOfItems([]string{itemID})
+	if err != nil {
+		return nil, err
+	}
+	es := stored[itemID]
+	for _, se := range a.buf {
+		if se.ItemID == itemID {
+			es = append(es, *se)
+		}
+	}
+	var out []string
+	for i := range es {
+		for _, sp := range a.m.evidenceOf(&es[i]).speakers {
+			if !slices.Contains(out, sp) {
+				out = append(out, sp)
+			}
+		}
+	}
+	return out, nil
 }

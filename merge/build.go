@@ -38,7 +38,7 @@ func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, 
 }
 
 // build is Build with the title keys of some entries already known.
-func (m *Merger) build(itemID string, entries []StoredEntry, titleKeys map[EntryRef]string) (*talkstream.Item, []string) {
+func (m *Merger) build(itemID string, entries []StoredEntry, titleKeys map[EntryRef][]string) (*talkstream.Item, []string) {
 	es := append([]StoredEntry(nil), entries...)
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
@@ -59,15 +59,15 @@ func (m *Merger) build(itemID string, entries []StoredEntry, titleKeys map[Entry
 		if split {
 			continue // a split item answers to no key: nothing merges into it again
 		}
-		for k, why := range Keys(&se.Entry) {
+		for k, why := range m.keysOf(&se) {
 			keys[k] = why
 		}
 		if m.window >= 0 {
-			k, ok := titleKeys[se.Ref()]
+			tk, ok := titleKeys[se.Ref()]
 			if !ok {
-				k, _ = m.titles.titleKeyOf(&se.Entry)
+				tk = m.entryTitleOf(&se).keys
 			}
-			if k != "" {
+			for _, k := range tk {
 				keys[k] = "title"
 			}
 		}

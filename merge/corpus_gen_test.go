@@ -12,7 +12,9 @@ package merge_test
 //     release, a security advisory news), its authors its speakers;
 //   - avsm.rss: Anil's RSS, cross-posting his blog posts (tracking
 //     parameters, /amp/ variants, "(via …)" titles), his papers and a post
-//     about a keynote that links the recording ("Notes from…");
+//     about someone else's talk that links its recording ("Notes from…");
+//     the blog's trip report by a speaker, embedding the talk's recording,
+//     is the talk's page and part of it;
 //   - mort.atom: Richard's papers, decorated titles, co-authored ones shared
 //     with Anil's feed;
 //   - tube.xml and vimeo.rss: the talks page's recordings with their real
@@ -355,6 +357,7 @@ func generateMirage(t *testing.T) map[string][]byte {
  <link rel="alternate" href="https://mirageos.org/blog/"/>
  <updated>%s</updated>
 `, date(posts[0].Date).Format(time.RFC3339))
+	tripReport := ""
 	talkByID := map[string]talk{}
 	for _, tk := range talks {
 		talkByID[tk.YouTube] = tk
@@ -363,8 +366,14 @@ func generateMirage(t *testing.T) map[string][]byte {
 		url := "https://mirageos.org/blog/" + p.Permalink
 		name := "post-" + p.Permalink
 		d := date(p.Date)
-		c.item(name, blogKind(p.Title), eventOf(p.Title, d.Year()), speakerIDs(p.Authors))
-		c.entry(name, "blog/"+url)
+		if p.Permalink == "oscon13-trip-report" {
+			// A speaker's post presenting their own talk, with its
+			// recording: the talk's page, part of the talk (below).
+			tripReport = "blog/" + url
+		} else {
+			c.item(name, blogKind(p.Title), eventOf(p.Title, d.Year()), speakerIDs(p.Authors))
+			c.entry(name, "blog/"+url)
+		}
 		content := fmt.Sprintf("<p>%s.</p><p>This post has %d words; read it on the MirageOS website.</p>", x(p.Title), p.Words)
 		switch p.Permalink {
 		case "videos-around-world-2015": // a roundup of recordings
@@ -474,12 +483,12 @@ func generateMirage(t *testing.T) map[string][]byte {
 	}
 	mort.WriteString("</feed>\n")
 	c.files["mort.atom"] = mort
-	// A post about a talk that links the recording: it is a post.
-	c.item("notes-haskell-keynote", "post", "", []string{"anil"})
-	c.entry("notes-haskell-keynote", "avsm/https://anil.recoil.org/notes/haskell-symposium-2014")
-	rssItem(avsm, "https://anil.recoil.org/notes/haskell-symposium-2014", "Notes from my Haskell Symposium keynote",
-		"https://anil.recoil.org/notes/haskell-symposium-2014", date("2014-09-08"), []string{"Anil Madhavapeddy"}, []string{"talks"},
-		`<p>The recording is up: <a href="https://www.youtube.com/watch?v=UEIHfXLMtwA">watch it here</a>. Questions from Simon Peyton Jones and Mindy Preston.</p>`)
+	// A post about someone else's talk that links its recording: a post.
+	c.item("notes-wick-talk", "post", "", []string{"anil"})
+	c.entry("notes-wick-talk", "avsm/https://anil.recoil.org/notes/unikernels-who-what-where")
+	rssItem(avsm, "https://anil.recoil.org/notes/unikernels-who-what-where", "Notes from Adam Wick's talk on unikernels",
+		"https://anil.recoil.org/notes/unikernels-who-what-where", date("2014-10-20"), []string{"Anil Madhavapeddy"}, []string{"talks"},
+		`<p>Adam Wick's talk is up: <a href="https://www.youtube.com/watch?v=oHcHTFleNtg">watch it here</a>. Questions from Simon Peyton Jones and Mindy Preston.</p>`)
 	avsm.WriteString(" </channel>\n</rss>\n")
 	c.files["avsm.rss"] = avsm
 
@@ -592,6 +601,8 @@ func generateMirage(t *testing.T) map[string][]byte {
 			eventItem(url, tk.Title, tk.when().AddDate(0, 0, -21), "OCaml Workshop 2015, Vancouver. Session by Mindy Preston.")
 		}
 	}
+
+	c.entry("talk-2Mx8Bd5JYyo", tripReport)
 
 	// The link blog, and the podcast whose episodes it links.
 	podcast := &bytes.Buffer{}

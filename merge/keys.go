@@ -171,6 +171,9 @@ func htmlVideos(html string) []*talkstream.Video {
 	return out
 }
 
+// whyHTMLVideo is why a video is an entry's when its HTML names it.
+const whyHTMLVideo = "the one video its HTML embeds or links"
+
 // entryVideo is the one video an entry is, or is about: its own Video, else
 // a video link, enclosure or curated video link, else the single video its
 // HTML references. A post that references several videos (a roundup) is
@@ -196,7 +199,7 @@ func entryVideo(e *talkstream.Entry) (*talkstream.Video, string) {
 	}
 	vs := htmlVideos(e.Content + " " + e.Summary)
 	if len(vs) == 1 {
-		return vs[0], "the one video its HTML embeds or links"
+		return vs[0], whyHTMLVideo
 	}
 	return nil, ""
 }

@@ -1,48 +1,69 @@
 package merge
 
 import (
-	"regexp"
 	"strings"
 )
 
+// Speakers are recognised by their configured name and aliases, compared
+// folded: case, diacritics and punctuation do not matter ("Reynir
+// Bjornsson" is "Reynir Björnsson"), and a handle written "@avsm" is the
+// alias "avsm". A name matches whole words only.
+
 type speakerMatcher struct {
 	id    string
-	names map[string]bool // lower-case name and aliases
-	re    matcher
+	names map[string]bool // folded id, name and aliases
+	// words are the folded name and aliases, each between spaces, for a
+	// substring search in a folded text.
+	words []string
 }
 
 func newSpeakerMatcher(sp Speaker) speakerMatcher {
-	sm := speakerMatcher{id: sp.ID, names: map[string]bool{strings.ToLower(sp.ID): true}}
-	var alts []string
+	sm := speakerMatcher{id: sp.ID, names: map[string]bool{fold(sp.ID): true}}
 	for _, n := range append([]string{sp.Name}, sp.Aliases...) {
-		n = strings.TrimSpace(n)
-		if n == "" {
+		f := fold(n)
+		if f == "" || sm.names[f] && f != fold(sp.ID) {
 			continue
 		}
-		sm.names[strings.ToLower(n)] = true
-		alts = append(alts, regexp.QuoteMeta(n))
-	}
-	if len(alts) > 0 {
-		sm.re = newMatcher(regexp.MustCompile(`(?i)(?:^|[^\pL\pN@_])(` + strings.Join(alts, "|") + `)(?:$|[^\pL\pN_])`))
+		sm.names[f] = true
+		sm.words = append(sm.words, " "+f+" ")
 	}
 	return sm
 }
 
+// find returns the name or alias of the speaker that the text names
+// (folded), or "".
 func (sm *speakerMatcher) find(t *text) string {
-	if m := sm.re.findStringSubmatch(t); m != nil {
-		return m[1]
+	f := t.foldedWords()
+	for _, w := range sm.words {
+		if strings.Contains(f, w) {
+			return strings.TrimSpace(w)
+		}
 	}
 	return ""
 }
 
-// speakerID maps a name, alias or id to the configured speaker id; an
-// unknown name comes back unchanged.
+// speakerID maps a name, alias, handle or id to the configured speaker id;
+// an unknown name comes back unchanged.
 func (m *Merger) speakerID(name string) string {
-	n := strings.ToLower(strings.TrimSpace(name))
+	n := fold(name)
 	for _, sm := range m.speakers {
 		if sm.names[n] {
 			return sm.id
 		}
 	}
 	return strings.TrimSpace(name)
+}
+
+// authorNames splits an author field that lists several people ("Anil
+// Madhavapeddy, David Scott and Thomas Gazagnaire"), as many feeds write
+// one dc:creator for them all.
+func authorNames(a string) []string {
+	a = strings.NewReplacer(" and ", ",", " & ", ",", ";", ",").Replace(a)
+	var out []string
+	for _, n := range strings.Split(a, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
