@@ -17,7 +17,7 @@ import (
 // mirageFloor is what the mirage corpus scores today: a change that makes
 // any figure worse fails. The misses left are printed by
 // go test -v -run Accuracy ./merge.
-var mirageFloor = scores{precision: 0, recall: 0, kind: 0, speakers: 0, event: 0}
+var mirageFloor = scores{precision: 1, recall: 1, kind: 0.988, speakers: 1, event: 1}
 
 func mirageSources(base, _ string) []talkstream.Source {
 	return []talkstream.Source{

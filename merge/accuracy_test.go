@@ -205,7 +205,7 @@ type accuracyCorpus struct {
 var accuracyCorpora = []accuracyCorpus{
 	{
 		name: "accuracy", dir: "accuracy", sources: accuracySources,
-		options: func(_ *testing.T, s []talkstream.Source) merge.Options { return accuracyOptions(s) },
+		options:    func(_ *testing.T, s []talkstream.Source) merge.Options { return accuracyOptions(s) },
 		minEntries: 60, exact: true,
 		floor: scores{precision: 1, recall: 1, kind: minKindAccuracy, speakers: minSpeakerAccuracy, event: minEventAccuracy},
 	},
@@ -260,6 +260,7 @@ func TestAccuracyLeaveOneOut(t *testing.T) {
 					kinds = append(kinds, s.Kind)
 				}
 			}
+			table := "\tleft out   precision recall  kind  speakers event"
 			for _, k := range kinds {
 				t.Run("without-"+string(k), func(t *testing.T) {
 					var kept []talkstream.Source
@@ -280,8 +281,10 @@ func TestAccuracyLeaveOneOut(t *testing.T) {
 					if c.exact && (sc.precision < 1 || sc.recall < 1) {
 						t.Errorf("merging precision %.3f and recall %.3f without %s sources: both must be 1.0", sc.precision, sc.recall, k)
 					}
+					table += fmt.Sprintf("\n\t%-10s %9.3f %6.3f %5.3f %9.3f %5.3f", k, sc.precision, sc.recall, sc.kind, sc.speakers, sc.event)
 				})
 			}
+			t.Logf("%s corpus, each kind of source left out:\n%s", c.name, table)
 		})
 	}
 }

@@ -624,9 +624,15 @@ func generateMirage(t *testing.T) map[string][]byte {
 `)
 	streamKind := map[string]string{"public-talk": "talk", "press-coverage": "news", "public-blog": "post", "hackernews": "post"}
 	streamCat := map[string]string{"public-talk": "talks", "press-coverage": "press", "public-blog": "blogs", "hackernews": "discussion"}
+	byPage := map[string]string{} // the page a link points at → its item: a page linked twice is one thing
 	for _, l := range links {
 		d := date(l.Date)
 		name := "link-" + l.ID
+		page := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(l.URI, "http://"), "https://"), "www."), "/")
+		if first, ok := byPage[page]; ok {
+			name = first
+		}
+		byPage[page] = name
 		kind := streamKind[l.Stream]
 		var speakers []string
 		for n, id := range mirageSpeakers {

@@ -6,10 +6,6 @@ import (
 	"github.com/talkstream/talkstream"
 )
 
-// slidesHosts and paper links mark a post that is the slides or the paper
-// of a talk rather than a write-up.
-var slidesHosts = []string{"speakerdeck.com", "slideshare.net", "slides.com", "docs.google.com/presentation"}
-
 // role says what an entry is to its item: from the kind of source it came
 // from and, for posts, from their label ("[slides]", "Slides:") or link.
 func role(src *talkstream.Source, e *talkstream.Entry) talkstream.Role {

@@ -42,6 +42,44 @@ func (sm *speakerMatcher) find(t *text) string {
 	return ""
 }
 
+// speakingAfter and speakingBefore are the words around a name that say
+// the person speaks ("Matt Bajor on unikernels", "Mindy's talk", "a talk
+// by Anil"), folded; a name without them ("thanks to Hannes") is only
+// mentioned.
+var (
+	speakingAfter  = []string{"on ", "s talk ", "s keynote ", "s presentation ", "spoke ", "speaks ", "presented ", "presents ", "gave ", "gives ", "talked ", "talks about "}
+	speakingBefore = []string{" talk by", " keynote by", " presentation by", " talk from", " presented by", " speaker"}
+)
+
+// findSpeaking returns the name or alias of the speaker when the text
+// names them as speaking, or "".
+func (sm *speakerMatcher) findSpeaking(t *text) string {
+	f := t.foldedWords()
+	for _, w := range sm.words {
+		name := w[:len(w)-1] // " name", so that "s talk" may follow it directly
+		for i := 0; ; {
+			j := strings.Index(f[i:], name)
+			if j < 0 {
+				break
+			}
+			j += i
+			after, before := f[j+len(name):], f[:j]
+			for _, a := range speakingAfter {
+				if strings.HasPrefix(after, " "+a) || strings.HasPrefix(a, "s ") && strings.HasPrefix(after, a) {
+					return strings.TrimSpace(w)
+				}
+			}
+			for _, b := range speakingBefore {
+				if strings.HasSuffix(before, b) {
+					return strings.TrimSpace(w)
+				}
+			}
+			i = j + 1
+		}
+	}
+	return ""
+}
+
 // speakerID maps a name, alias, handle or id to the configured speaker id;
 // an unknown name comes back unchanged.
 func (m *Merger) speakerID(name string) string {

@@ -9,26 +9,25 @@ import (
 	"github.com/talkstream/talkstream"
 )
 
-// kindWords guess an item's kind from its words, most specific first.
-var kindWords = []struct {
-	kind talkstream.Kind
-	re   matcher
-}{
-	{talkstream.KindPaper, newMatcher(regexp.MustCompile(`(?i)\b(paper|preprint|proceedings|journal|published in|arxiv|camera[- ]ready)\b`))},
-	{talkstream.KindSlides, newMatcher(regexp.MustCompile(`(?i)\b(slides|slide deck|slidedeck|speakerdeck)\b`))},
-	{talkstream.KindPodcast, newMatcher(regexp.MustCompile(`(?i)\b(podcast|episode \d+|radio)\b`))},
-	{talkstream.KindTalk, newMatcher(regexp.MustCompile(`(?i)\b(talk (?:at|on|about|from|given)|(?:gave|give|giving) a talk|my talk|keynote|presentation|presented|lecture|seminar|tech talk|screencast|webinar)\b`))},
-	{talkstream.KindRelease, newMatcher(regexp.MustCompile(`(?i)\b(released?|releasing|announcing|available now)\b|\bv?\d+\.\d+(\.\d+)?\b.*\breleased?\b`))},
-}
+// Tagging takes the strongest evidence for each of kind (kind.go),
+// speakers and event, and records what it used and what it rejected.
+//
+// Event: a curator's event, else a configured event named in a title,
+// else in the description of a recording, listing, paper or curated
+// entry; never in a post's summary or an episode's notes, which name
+// events the item is not at. The year is the one named beside it, else the
+// item's.
+//
+// Speakers: the source's speakers:, the curator's, the authors (not a
+// video channel's, nor a podcast's host), configured names in titles and
+// in the descriptions of recordings and listings, and names a post's text
+// says speak ("Matt Bajor on unikernels", "a talk by …") — not every name
+// a post mentions ("thanks to …").
 
-// kindCategories are feed categories that name a kind, as personal sites
-// file their posts ("talks", "papers", "news").
-var kindCategories = map[string]talkstream.Kind{
-	"talk": talkstream.KindTalk, "talks": talkstream.KindTalk, "video": talkstream.KindTalk, "videos": talkstream.KindTalk,
-	"paper": talkstream.KindPaper, "papers": talkstream.KindPaper, "publication": talkstream.KindPaper, "publications": talkstream.KindPaper,
-	"slides": talkstream.KindSlides, "podcast": talkstream.KindPodcast, "podcasts": talkstream.KindPodcast,
-	"release": talkstream.KindRelease, "releases": talkstream.KindRelease,
-	"news": talkstream.KindNews, "press": talkstream.KindNews, "announcement": talkstream.KindNews, "announcements": talkstream.KindNews,
+// snippet is a text tagging reads, with where it came from.
+type snippet struct {
+	what string
+	text *text
 }
 
 // tag sets kind, speakers, event and tags, and records why. es is in
@@ -41,73 +40,45 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry)
 	}
 	ruleText := newText(item.Title + "\n" + summary + "\n" + strings.Join(cats, "\n"))
 
-	// The texts to look for an event and speakers in, most trusted first: a
-	// curator's event, every entry's title (the best first), then the
-	// summaries. Video descriptions usually name the speaker and the event.
-	type snippet struct {
-		what string
-		text *text
-	}
-	var texts []snippet
+	// Strong texts, most trusted first: a curator's event, every entry's
+	// title (the best first), then the descriptions of recordings.
+	// Weak texts, read only to say what was rejected: the other summaries.
+	var strong, weak []snippet
 	for _, se := range es {
 		if se.Entry.Event != "" {
-			texts = append(texts, snippet{"event of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Event)})
+			strong = append(strong, snippet{"event of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Event)})
 		}
 	}
-	texts = append(texts, snippet{"title", newText(item.Title)})
+	strong = append(strong, snippet{"title", newText(item.Title)})
 	for _, se := range es {
 		if se.Entry.Title != "" && se.Entry.Title != item.Title {
-			texts = append(texts, snippet{"title of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Title)})
+			strong = append(strong, snippet{"title of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Title)})
 		}
 	}
-	texts = append(texts, snippet{"summary", newText(summary)})
-	for _, se := range es {
-		if se.EntryID != best.EntryID || se.SourceID != best.SourceID {
-			texts = append(texts, snippet{"summary of " + se.SourceID + "/" + se.EntryID, newText(describe(se.Entry.Summary, se.Entry.Content))})
+	for i := range es {
+		se := &es[i]
+		what := "summary of " + se.SourceID + "/" + se.EntryID
+		s := describe(se.Entry.Summary, se.Entry.Content)
+		if se.EntryID == best.EntryID && se.SourceID == best.SourceID {
+			what, s = "summary", summary
+		}
+		if s == "" {
+			continue
+		}
+		switch nat := natureOf(m.sourceKind(se.SourceID), &se.Entry); {
+		case recordingRoles[se.Role] && nat == natureThing:
+			strong = append(strong, snippet{what, newText(s)})
+		case nat == natureThing:
+			weak = append(weak, snippet{what, newText(s)})
+		default: // the people an episode's notes or a recap names speak elsewhere
+			weak = append(weak, snippet{what + " (" + nat.describe() + ")", newText(s)})
 		}
 	}
 
-	// Event: a configured pattern, with the year next to it or the item's.
-	// A text that names two different events (a post about two talks)
-	// says nothing about which one the item is.
-	for _, sn := range texts {
-		var found []int
-		var locs [][]int
-		for i := range m.events {
-			if loc := m.eventMatch[i].findStringIndex(sn.text); loc != nil {
-				found, locs = append(found, i), append(locs, loc)
-			}
-		}
-		if len(found) > 1 {
-			item.Why = append(item.Why, fmt.Sprintf("no event from the %s: it names %d events", sn.what, len(found)))
-			continue
-		}
-		if len(found) == 0 {
-			continue
-		}
-		ev, loc := m.events[found[0]], locs[0]
-		year := yearNear(sn.text.s, loc)
-		why := "year of the item"
-		if year == 0 {
-			year = item.Published.Year()
-		} else {
-			why = "year named with it"
-		}
-		item.Event = fmt.Sprintf("%s-%d", ev.ID, year)
-		item.Why = append(item.Why, fmt.Sprintf("event %s: %q in the %s matched %s, %s", item.Event, sn.text.s[loc[0]:loc[1]], sn.what, ev.Match, why))
-		break
-	}
+	m.tagEvent(item, strong, weak)
 
-	// Kind: a curator's word, then a rule, then the source, then the
-	// categories and words of the entries, then whether there is a video.
-	kindWhy := ""
-	for _, se := range es {
-		if se.Entry.Kind != "" {
-			item.Kind, kindWhy = se.Entry.Kind, "set by curated entry "+se.SourceID+"/"+se.EntryID
-			break
-		}
-	}
 	tags := map[string]string{}
+	var rule kindSignal
 	for i, r := range m.rules {
 		if !m.ruleMatch[i].matchString(ruleText) {
 			continue
@@ -117,59 +88,18 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry)
 				tags[t] = "rule " + r.Match.String()
 			}
 		}
-		if r.Kind != "" && item.Kind == "" {
-			item.Kind, kindWhy = r.Kind, "rule "+r.Match.String()
+		if r.Kind != "" && rule.kind == "" {
+			rule = kindSignal{r.Kind, "rule " + r.Match.String()}
 		}
 	}
-	if item.Kind == "" {
-		item.Kind, kindWhy = m.kindOf(item, es, summary)
-	}
+	kind, kindWhy, rejected := decideKind(m.kindSignals(item, es, summary, rule))
+	item.Kind = kind
 	item.Why = append(item.Why, "kind "+string(item.Kind)+": "+kindWhy)
+	for _, r := range rejected {
+		item.Why = append(item.Why, "  rejected for kind: "+r)
+	}
 
-	// Speakers: the sources', the curator's, the authors', then configured
-	// names and aliases found in titles and summaries.
-	speakers := map[string]string{}
-	var order []string
-	addSpeaker := func(id, why string) {
-		if id == "" {
-			return
-		}
-		if _, ok := speakers[id]; !ok {
-			speakers[id] = why
-			order = append(order, id)
-		}
-	}
-	for _, se := range es {
-		if s, ok := m.sources[se.SourceID]; ok {
-			for _, sp := range s.Speakers {
-				addSpeaker(sp, "speaker of source "+s.ID)
-			}
-		}
-		for _, sp := range se.Entry.Speakers {
-			addSpeaker(m.speakerID(sp), "named by curated entry "+se.SourceID+"/"+se.EntryID)
-		}
-	}
-	for _, se := range es {
-		kind := m.sourceKind(se.SourceID)
-		for _, a := range se.Entry.Authors {
-			if id := m.speakerID(a); id != strings.TrimSpace(a) {
-				addSpeaker(id, "author "+strconv.Quote(a)+" of "+se.SourceID+"/"+se.EntryID)
-			} else if kind == talkstream.SourceBlog || kind == talkstream.SourcePerson {
-				addSpeaker(id, "author of "+se.SourceID+"/"+se.EntryID)
-			}
-		}
-	}
-	for _, sn := range texts {
-		for _, sm := range m.speakers {
-			if w := sm.find(sn.text); w != "" {
-				addSpeaker(sm.id, fmt.Sprintf("%q in the %s", w, sn.what))
-			}
-		}
-	}
-	item.Speakers = order
-	for _, id := range order {
-		item.Why = append(item.Why, "speaker "+id+": "+speakers[id])
-	}
+	m.tagSpeakers(item, es, strong, weak)
 
 	// Tags: the sources', the curator's, the rules'.
 	for _, se := range es {
@@ -192,61 +122,123 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry)
 	}
 }
 
-// kindOf decides the kind of an item no curator or rule gave one.
-func (m *Merger) kindOf(item *talkstream.Item, es []StoredEntry, summary string) (talkstream.Kind, string) {
-	for _, se := range es {
-		if k := m.sourceKind(se.SourceID); k == talkstream.SourceYouTube || k == talkstream.SourceVimeo || k == talkstream.SourceEvents {
-			return talkstream.KindTalk, "from source " + se.SourceID + " (kind " + string(k) + ")"
+// tagEvent sets the event from the first strong text that names one
+// configured event; a text that names two (a post about two talks) says
+// nothing about which one the item is. Weak texts are only reported.
+func (m *Merger) tagEvent(item *talkstream.Item, strong, weak []snippet) {
+	for _, sn := range strong {
+		found, locs := m.eventsIn(sn.text)
+		if len(found) > 1 {
+			item.Why = append(item.Why, fmt.Sprintf("no event from the %s: it names %d events", sn.what, len(found)))
+			continue
+		}
+		if len(found) == 0 {
+			continue
+		}
+		ev, loc := m.events[found[0]], locs[0]
+		year := yearNear(sn.text.s, loc)
+		why := "year of the item"
+		if year == 0 {
+			year = item.Published.Year()
+		} else {
+			why = "year named with it"
+		}
+		item.Event = fmt.Sprintf("%s-%d", ev.ID, year)
+		item.Why = append(item.Why, fmt.Sprintf("event %s: %q in the %s matched %s, %s", item.Event, sn.text.s[loc[0]:loc[1]], sn.what, ev.Match, why))
+		break
+	}
+	for _, sn := range weak {
+		switch found, _ := m.eventsIn(sn.text); {
+		case len(found) > 1:
+			item.Why = append(item.Why, fmt.Sprintf("no event from the %s: it names %d events", sn.what, len(found)))
+		case len(found) == 1 && m.events[found[0]].ID+"-" != item.Event[:min(len(item.Event), len(m.events[found[0]].ID)+1)]:
+			item.Why = append(item.Why, fmt.Sprintf("  rejected for event: %s in the %s, which mentions events the item need not be at", m.events[found[0]].ID, sn.what))
 		}
 	}
-	for _, se := range es {
-		for _, enc := range se.Entry.Enclosures {
-			if strings.HasPrefix(strings.ToLower(enc.Type), "audio/") {
-				return talkstream.KindPodcast, "an audio enclosure in " + se.SourceID + "/" + se.EntryID
-			}
-		}
-	}
-	// Words in a title say more than words in a summary, and more than
-	// how a site files its posts.
-	for _, se := range es {
-		title := newText(se.Entry.Title)
-		for _, kw := range kindWords {
-			if w := kw.re.findString(title); w != "" {
-				return kw.kind, fmt.Sprintf("the word %q in the title of %s/%s", w, se.SourceID, se.EntryID)
-			}
-		}
-	}
-	for _, se := range es {
-		for _, c := range se.Entry.Categories {
-			if k, ok := kindCategories[strings.ToLower(strings.TrimSpace(c))]; ok {
-				return k, fmt.Sprintf("category %q of %s/%s", c, se.SourceID, se.EntryID)
-			}
-		}
-	}
-	if w := firstKindWord(newText(summary)); w.kind != "" {
-		return w.kind, fmt.Sprintf("the word %q in the summary", w.word)
-	}
-	if item.Video != nil {
-		return talkstream.KindTalk, "it has a video"
-	}
-	if len(es) > 0 && m.sourceKind(es[0].SourceID) == talkstream.SourceCurated {
-		return talkstream.KindTalk, "default for a curated entry"
-	}
-	return talkstream.KindPost, "default for a post"
 }
 
-type kindWord struct {
-	kind talkstream.Kind
-	word string
-}
-
-func firstKindWord(t *text) kindWord {
-	for _, kw := range kindWords {
-		if w := kw.re.findString(t); w != "" {
-			return kindWord{kw.kind, w}
+// eventsIn returns the configured events a text names, with where.
+func (m *Merger) eventsIn(t *text) ([]int, [][]int) {
+	var found []int
+	var locs [][]int
+	for i := range m.events {
+		if loc := m.eventMatch[i].findStringIndex(t); loc != nil {
+			found, locs = append(found, i), append(locs, loc)
 		}
 	}
-	return kindWord{}
+	return found, locs
+}
+
+// tagSpeakers sets the speakers (see the top of the file).
+func (m *Merger) tagSpeakers(item *talkstream.Item, es []StoredEntry, strong, weak []snippet) {
+	speakers := map[string]string{}
+	var order []string
+	addSpeaker := func(id, why string) {
+		if id == "" {
+			return
+		}
+		if _, ok := speakers[id]; !ok {
+			speakers[id] = why
+			order = append(order, id)
+		}
+	}
+	var rejected []string
+	for _, se := range es {
+		if s, ok := m.sources[se.SourceID]; ok {
+			for _, sp := range s.Speakers {
+				addSpeaker(sp, "speaker of source "+s.ID)
+			}
+		}
+		for _, sp := range se.Entry.Speakers {
+			addSpeaker(m.speakerID(sp), "named by curated entry "+se.SourceID+"/"+se.EntryID)
+		}
+	}
+	for _, se := range es {
+		kind := m.sourceKind(se.SourceID)
+		if kind == talkstream.SourceYouTube || kind == talkstream.SourceVimeo {
+			continue // a channel's author is its publisher
+		}
+		for _, a := range se.Entry.Authors {
+			for _, n := range authorNames(a) {
+				ref := se.SourceID + "/" + se.EntryID
+				if item.Kind == talkstream.KindPodcast || natureOf(kind, &se.Entry) == natureEpisode {
+					rejected = append(rejected, fmt.Sprintf("author %q of %s: a podcast's author is its host", n, ref))
+					continue
+				}
+				if id := m.speakerID(n); id != n {
+					addSpeaker(id, "author "+strconv.Quote(n)+" of "+ref)
+				} else {
+					addSpeaker(id, "author of "+ref)
+				}
+			}
+		}
+	}
+	for _, sn := range strong {
+		for _, sm := range m.speakers {
+			if w := sm.find(sn.text); w != "" {
+				addSpeaker(sm.id, fmt.Sprintf("%q in the %s", w, sn.what))
+			}
+		}
+	}
+	for _, sn := range weak {
+		for _, sm := range m.speakers {
+			if _, ok := speakers[sm.id]; ok {
+				continue
+			}
+			if w := sm.findSpeaking(sn.text); w != "" && !strings.HasSuffix(sn.what, ")") {
+				addSpeaker(sm.id, fmt.Sprintf("%q speaking in the %s", w, sn.what))
+			} else if sm.find(sn.text) != "" {
+				rejected = append(rejected, fmt.Sprintf("%s, named in the %s: a name a post mentions is not a speaker", sm.id, sn.what))
+			}
+		}
+	}
+	item.Speakers = order
+	for _, id := range order {
+		item.Why = append(item.Why, "speaker "+id+": "+speakers[id])
+	}
+	for _, r := range rejected {
+		item.Why = append(item.Why, "  rejected for speakers: "+r)
+	}
 }
 
 var yearRe = regexp.MustCompile(`\b(19[89]\d|20\d\d)\b`)

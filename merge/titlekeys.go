@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -99,21 +100,21 @@ type entryTitle struct {
 	keys  []string // its title and year keys
 }
 
-// forms returns the forms of a title that may identify a talk: none when
-// the title is too generic, else the folded title, the normalised one and
-// the loosely normalised one, each once.
+// forms returns the forms of a title that may identify a talk: the
+// normalised one and the loosely normalised one when each is specific,
+// and then the folded title, each once; none when the title is too
+// generic either way.
 func (t *titler) forms(e *talkstream.Entry) []string {
 	extra := append(append([]string(nil), e.Authors...), e.Speakers...)
 	context := plain(e.Summary)
-	n, specific := t.normalize(e.Title, extra, context, false)
-	if !specific {
-		return nil
+	var out []string
+	if n, ok := t.normalize(e.Title, extra, context, false); ok {
+		out = append(out, n)
 	}
-	out := []string{n}
-	if l, ok := t.normalize(e.Title, extra, context, true); ok && l != n {
+	if l, ok := t.normalize(e.Title, extra, context, true); ok && !slices.Contains(out, l) {
 		out = append(out, l)
 	}
-	if f := fold(e.Title); f != n && f != out[len(out)-1] {
+	if f := fold(e.Title); len(out) > 0 && !slices.Contains(out, f) {
 		out = append(out, f)
 	}
 	return out

@@ -138,7 +138,8 @@ func (t *titler) normalize(title string, extra []string, context string, loose b
 	}
 	words := 0
 	for _, seg := range segs {
-		if known(seg) || t.knownList(seg, known) || confirmed(seg) || t.dated(seg) || nameLike(seg) && !allNames {
+		// Loosely, a Title Case title its summary repeats is still a title.
+		if known(seg) || t.knownList(seg, known) || !loose && confirmed(seg) || t.dated(seg) || nameLike(seg) && !allNames {
 			continue
 		}
 		words += contentWords(fold(seg))
