@@ -63,7 +63,7 @@ func (o Options) Fingerprint() string {
 		}
 		return r.String()
 	}
-	fmt.Fprintf(&b, "v=%s\nwindow=%d\npriority=%q\nhide=%q\n", talkstream.Version, o.TitleWindow, o.Priority, o.Hide)
+	fmt.Fprintf(&b, "v=%s rules=%d\nwindow=%d\npriority=%q\nhide=%q\n", talkstream.Version, rulesVersion, o.TitleWindow, o.Priority, o.Hide)
 	for _, s := range o.Sources {
 		fmt.Fprintf(&b, "source=%q %q %q %q %q %q\n", s.ID, s.Kind, s.Speakers, s.Tags, re(s.Include), re(s.Exclude))
 	}
@@ -81,6 +81,12 @@ func (o Options) Fingerprint() string {
 	}
 	return hashStrings(b.String())[:32]
 }
+
+// rulesVersion changes whenever the way items and their keys are derived
+// changes (3: title keys carry evidence), so that stores made before
+// rebuild their items on the next build even when talkstream's version
+// string did not move.
+const rulesVersion = 3
 
 // DefaultPriority trusts a curator's words first, then the speaker's or
 // project's own post, then an event page, then a video platform's upload
