@@ -40,7 +40,7 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 		src = *cur // the configured filters and tags win over a stale copy
 	}
 	a := newApplyState(m, tx)
-	a.titleKeys = map[EntryRef][]string{}
+	a.entryKeys = map[EntryRef][]string{}
 
 	// Identity, filters and content hashes first; then everything stored
 	// about these entries in one lookup.
@@ -97,10 +97,8 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 		}
 		c := &change{se: se, prev: prev, keys: m.keysOf(se)}
 		c.linked = m.linkedVideo(se)
-		if m.window >= 0 {
-			c.title = m.entryTitleOf(se)
-			a.titleKeys[se.Ref()] = c.title.keys
-		}
+		c.title = m.entryTitleOf(se)
+		a.entryKeys[se.Ref()] = append(sortedKeys(c.keys), c.title.keys...)
 		changes = append(changes, c)
 	}
 	if len(changes) == 0 && len(a.dirty) == 0 {
@@ -134,9 +132,9 @@ type applyState struct {
 	next    int64                 // creation order of the next new item
 	buf     []*StoredEntry        // entries to write, in order
 	dirty   map[string]bool       // items to rebuild
-	// titleKeys remembers the title keys of each changed entry, so that
-	// building its item does not normalise it again.
-	titleKeys map[EntryRef][]string
+	// entryKeys remembers the keys of each changed entry, so that
+	// building its item does not scan and normalise it again.
+	entryKeys map[EntryRef][]string
 }
 
 type titleHit struct {
@@ -440,7 +438,7 @@ func (a *applyState) finish() error {
 	if err := a.flush(); err != nil {
 		return err
 	}
-	return a.m.rebuild(a.tx, ids, known, fresh, a.titleKeys)
+	return a.m.rebuild(a.tx, ids, known, fresh, a.entryKeys)
 }
 
 // entryDate is the date an entry claims, bounded by now: a feed that dates

@@ -37,8 +37,8 @@ func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, 
 	return m.build(itemID, entries, nil)
 }
 
-// build is Build with the title keys of some entries already known.
-func (m *Merger) build(itemID string, entries []StoredEntry, titleKeys map[EntryRef][]string) (*talkstream.Item, []string) {
+// build is Build with the keys of some entries already known.
+func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[EntryRef][]string) (*talkstream.Item, []string) {
 	es := append([]StoredEntry(nil), entries...)
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
@@ -59,17 +59,17 @@ func (m *Merger) build(itemID string, entries []StoredEntry, titleKeys map[Entry
 		if split {
 			continue // a split item answers to no key: nothing merges into it again
 		}
+		if ks, ok := entryKeys[se.Ref()]; ok {
+			for _, k := range ks {
+				keys[k] = ""
+			}
+			continue
+		}
 		for k, why := range m.keysOf(&se) {
 			keys[k] = why
 		}
-		if m.window >= 0 {
-			tk, ok := titleKeys[se.Ref()]
-			if !ok {
-				tk = m.entryTitleOf(&se).keys
-			}
-			for _, k := range tk {
-				keys[k] = "title"
-			}
+		for _, k := range m.entryTitleOf(&se).keys {
+			keys[k] = "title"
 		}
 	}
 	if split {

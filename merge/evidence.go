@@ -34,17 +34,18 @@ const (
 	natureEpisode nature = "episode" // a podcast episode
 )
 
-// aboutWords in a title make a post about something else. A leading
-// "HN:" or "Re:" is a discussion of the thing it names.
-var aboutWords = regexp.MustCompile(`(?i)\b(recap|trip report|notes (?:from|on)|write-?up|round-?up|review of|thoughts on|report from|discussion)\b|^\s*(?:hn|re|ask hn|show hn)\s*:`)
+// aboutPhrases in a title make a post about something else (folded,
+// between spaces); so does a leading "HN:" or "Re:", a discussion of the
+// thing it names.
+var aboutPhrases = []string{" recap ", " trip report ", " notes from ", " notes on ", " write up ", " writeup ",
+	" roundup ", " round up ", " review of ", " thoughts on ", " report from ", " discussion "}
 
-// episodeWords in a title make a podcast episode.
-var episodeWords = regexp.MustCompile(`(?i)\bepisode\b|\bep\.?\s*\d+\b`)
+var aboutPrefixes = []string{"hn:", "re:", "ask hn:", "show hn:"}
 
 // natureOf says what an entry is: video platforms, event listings and
 // curated entries are the things themselves; a post or personal entry
-// with an audio enclosure or "episode" is an episode, and one whose title
-// says it reports on something is about it.
+// with an audio enclosure or "episode" in its title is an episode, and one
+// whose title says it reports on something is about it.
 func natureOf(kind talkstream.SourceKind, e *talkstream.Entry) nature {
 	if kind != talkstream.SourceBlog && kind != talkstream.SourcePerson {
 		return natureThing
@@ -54,13 +55,38 @@ func natureOf(kind talkstream.SourceKind, e *talkstream.Entry) nature {
 			return natureEpisode
 		}
 	}
-	if episodeWords.MatchString(e.Title) {
+	f := " " + fold(e.Title) + " "
+	if strings.Contains(f, " episode ") || isEpisodeNumber(f) {
 		return natureEpisode
 	}
-	if aboutWords.MatchString(e.Title) {
-		return natureAbout
+	for _, p := range aboutPhrases {
+		if strings.Contains(f, p) {
+			return natureAbout
+		}
+	}
+	lead := strings.ToLower(strings.TrimSpace(e.Title))
+	for _, p := range aboutPrefixes {
+		if strings.HasPrefix(lead, p) {
+			return natureAbout
+		}
 	}
 	return natureThing
+}
+
+// isEpisodeNumber finds "ep 12" (from "Ep. 12", "EP12" is not folded
+// apart and does not count) in a folded title between spaces.
+func isEpisodeNumber(f string) bool {
+	for i := strings.Index(f, " ep "); i >= 0; {
+		if j := i + len(" ep "); j < len(f) && isDigit(f[j]) {
+			return true
+		}
+		k := strings.Index(f[i+1:], " ep ")
+		if k < 0 {
+			break
+		}
+		i += 1 + k
+	}
+	return false
 }
 
 // evidence is what one entry says about the thing it is.

@@ -11,7 +11,7 @@ func (m *Merger) Rebuild(tx Tx, itemIDs ...string) error {
 
 // rebuild is Rebuild with the entries of some items already known; fresh
 // marks those of them the store holds nothing of.
-func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry, fresh map[string]bool, titleKeys map[EntryRef][]string) error {
+func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry, fresh map[string]bool, entryKeys map[EntryRef][]string) error {
 	todo := map[string]bool{}
 	for _, id := range itemIDs {
 		todo[id] = true
@@ -66,7 +66,7 @@ func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry
 				}
 				continue
 			}
-			item, keys := m.build(id, kept, titleKeys)
+			item, keys := m.build(id, kept, entryKeys)
 			records = append(records, &ItemRecord{Item: item, Keys: keys, Hidden: m.hide[id], Fresh: fresh[id]})
 		}
 		if err := tx.SaveItems(records); err != nil {
