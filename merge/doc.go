@@ -1,10 +1,14 @@
 // Package merge decides which entries are the same talk or story and derives
 // one Item from them. It owns entry identity inside a source (GUID, else
 // link, else a content hash), the cross-source keys (canonical URLs, video
-// ids, and normalised titles within a window of dates), change detection by
-// content hash, the tagging of items with kind, speakers, event and topics,
-// and moderation (hidden items, split merges). Every decision is recorded in
-// the item's Why lines, which `talkstream explain` prints.
+// ids, and normalised titles within a window of dates), the evidence that
+// separates what a title joined (different events or years, disjoint
+// speakers, an episode or a post about a talk rather than the talk: see
+// evidence.go), change detection by content hash, the tagging of items
+// with kind, speakers, event and topics from the strongest evidence
+// (kind.go, tag.go), and moderation (hidden items, split merges). Every
+// decision is recorded in the item's Why lines, with the evidence it
+// rejected, which `talkstream explain` prints.
 //
 // It does no I/O of its own: it reads and writes through the Tx interface,
 // which the store implements inside one transaction per source. Tx works in
