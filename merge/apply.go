@@ -25,8 +25,9 @@ type change struct {
 	prev  *StoredEntry
 	keys  map[string]string // url and video keys → where each came from
 	title entryTitle        // its title forms, evidence and keys
-	// rejected lists the candidates a title found and evidence separated.
-	rejected []string
+	// rejected lists the candidates a title or a linked recording found
+	// and evidence separated.
+	rejected []rejection
 	// linked is the video key of the recording a post about it links
 	// (keysOf), "" for any other entry: it joins only a speaker's post.
 	linked string
@@ -135,6 +136,11 @@ type applyState struct {
 	// entryKeys remembers the keys of each changed entry, so that
 	// building its item does not scan and normalise it again.
 	entryKeys map[EntryRef][]string
+}
+
+// rejection is a candidate item evidence separated, and why.
+type rejection struct {
+	item, why string
 }
 
 type titleHit struct {
@@ -346,8 +352,14 @@ func (a *applyState) place(c *change) error {
 		}
 		a.pending[k] = se.ItemID
 	}
-	if len(c.rejected) > 0 && c.prev == nil {
-		se.Why += "; not joined: " + strings.Join(c.rejected, "; ")
+	var notJoined []string
+	for _, r := range c.rejected {
+		if a.resolve(r.item) != se.ItemID { // another key joined it after all
+			notJoined = append(notJoined, r.why)
+		}
+	}
+	if len(notJoined) > 0 && c.prev == nil {
+		se.Why += "; not joined: " + strings.Join(notJoined, "; ")
 	}
 	t := &c.title
 	enc := evidenceSep + t.ev.encode()
@@ -486,7 +498,7 @@ func (a *applyState) titleCandidate(c *change) (*titleHit, string) {
 		r := fmt.Sprintf("title %q also names item %s, but %s", f, a.resolve(h.item), why)
 		if !rejected[r] {
 			rejected[r] = true
-			c.rejected = append(c.rejected, r)
+			c.rejected = append(c.rejected, rejection{h.item, r})
 		}
 	}
 	var best *titleHit
@@ -582,7 +594,7 @@ func (m *Merger) linkedVideo(se *StoredEntry) string {
 // podcast episode never joins the recordings its notes link.
 func (a *applyState) speakerPosts(c *change, found map[string]KeyOwner, why map[string]string) error {
 	reject := func(item, reason string) {
-		c.rejected = append(c.rejected, fmt.Sprintf("item %s has the recording it links, but %s", item, reason))
+		c.rejected = append(c.rejected, rejection{item, fmt.Sprintf("item %s has the recording it links, but %s", item, reason)})
 	}
 	if c.linked != "" { // a post about a recording: is it by a speaker of the recording?
 		id := a.pending[c.linked]
