@@ -329,3 +329,20 @@ func TestKindEvidence(t *testing.T) {
 		})
 	}
 }
+
+// FuzzEvidence: whatever a stored key holds after "#", decoding it never
+// panics, and what it decodes to survives another round trip.
+func FuzzEvidence(f *testing.F) {
+	f.Add("n=about;e=fosdem@2014;y=2014;s=anil,mort;src=blog;id=0a1b2c3d")
+	f.Add("")
+	f.Add("n=;e=;y=x;s=;;=;src")
+	f.Add("e=@;y=-1;s=,,")
+	f.Fuzz(func(t *testing.T, s string) {
+		ev := decodeEvidence(s)
+		again := decodeEvidence(ev.encode())
+		if again.nature != ev.nature || again.year != ev.year || again.src != ev.src && !strings.ContainsAny(ev.src, ";=") ||
+			again.id != ev.id && !strings.ContainsAny(ev.id, ";=") {
+			t.Errorf("round trip of %q: %+v then %+v", s, ev, again)
+		}
+	})
+}
