@@ -121,7 +121,7 @@ func (t *titler) normalize(title string, extra []string, context string, loose b
 	}
 	for range 8 {
 		before := s
-		s = t.stripLeading(s, known, keep)
+		s = t.stripLeading(s, known, keep, loose)
 		s = t.stripTrailing(s, known, confirmed, keep)
 		if s == before {
 			break
@@ -285,7 +285,7 @@ func hasSep(s string) bool {
 	return false
 }
 
-func (t *titler) stripLeading(s string, known, keep func(string) bool) string {
+func (t *titler) stripLeading(s string, known, keep func(string) bool, loose bool) string {
 	if strings.ContainsAny(s[:min(len(s), 24)], ":|]") {
 		if m := leadingLabel.FindStringIndex(s); m != nil && keep(s[m[1]:]) {
 			return s[m[1]:]
@@ -308,8 +308,12 @@ colon:
 	if m := leadingColon.FindStringSubmatchIndex(s); m != nil {
 		head, rest := s[m[2]:m[3]], s[m[1]:]
 		// Only a year-dated event or a known person: "Jitsu: Just-In-Time
-		// Summoning of Unikernels" keeps its "Jitsu".
+		// Summoning of Unikernels" keeps its "Jitsu". Loosely, a short
+		// project name comes off too ("MirageOS: …"), as one more key.
 		if (t.dated(head) || known(head) || t.knownList(head, known)) && keep(rest) {
+			return rest
+		}
+		if loose && len(strings.Fields(head)) <= 3 && keep(rest) {
 			return rest
 		}
 	}

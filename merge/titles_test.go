@@ -106,6 +106,29 @@ func TestSpecificTitle(t *testing.T) {
 	}
 }
 
+func TestNormalizeLoose(t *testing.T) {
+	tr := testTitler()
+	tests := []struct {
+		in, context, want string
+		specific          bool
+	}{
+		{"Jitsu: Just-In-Time Summoning of Unikernels", "", "just in time summoning of unikernels", true},
+		{"Next Generation Cloud - Mindy Preston", "Mindy Preston on Next Generation Cloud", "next generation cloud", true},
+		{"Keynote - Mindy Preston", "", "mindy preston", false},
+		{"Opening Keynote | Jane Doe | FOSDEM 2014", "", "opening keynote jane doe", false},
+		{"Video: Unikernels and their applications (Strange Loop 2015)", "", "unikernels and their applications", true},
+		{"Unikernels: Rise of the Virtual Library Operating System [2019]", "", "rise of the virtual library operating system", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, specific := tr.normalize(tt.in, nil, tt.context, true)
+			if got != tt.want || specific != tt.specific {
+				t.Errorf("loose normalize = %q, %v; want %q, %v", got, specific, tt.want, tt.specific)
+			}
+		})
+	}
+}
+
 func TestTitleKeys(t *testing.T) {
 	m := New(testOptions())
 	m.titles = testTitler()
