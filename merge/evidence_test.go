@@ -346,3 +346,30 @@ func FuzzEvidence(f *testing.F) {
 		}
 	})
 }
+
+// TestEventYear: an event named with its year wins over one named
+// without, and an elided year counts.
+func TestEventYear(t *testing.T) {
+	tests := []struct {
+		name    string
+		source  string
+		entries []talkstream.Entry
+		want    string
+	}{
+		{"elided year", "blog", []talkstream.Entry{{GUID: "a", Link: "https://example.org/a", Title: "MirageOS travels to FOSDEM'13: our demo",
+			Published: day(2014, 1, 5)}}, "fosdem-2013"},
+		{"no year: the item's", "blog", []talkstream.Entry{{GUID: "a", Link: "https://example.org/a", Title: "Our demo at FOSDEM",
+			Published: day(2014, 2, 5)}}, "fosdem-2014"},
+		{"a recording's description names the year", "tube", []talkstream.Entry{{GUID: "a", Link: "https://www.youtube.com/watch?v=abcdefghijk",
+			Title: "Unikernels at FOSDEM", Summary: "Recorded at FOSDEM 2013 in Brussels.", Published: day(2014, 1, 5)}}, "fosdem-2013"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, tx := New(evidenceOptions()), newFakeTx()
+			apply(t, m, tx, tt.source, tt.entries...)
+			if it := tx.item(t, tx.itemIDs()[0]); it.Event != tt.want {
+				t.Errorf("event %q, want %q:\n%s", it.Event, tt.want, strings.Join(it.Why, "\n"))
+			}
+		})
+	}
+}

@@ -123,9 +123,12 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry)
 }
 
 // tagEvent sets the event from the first strong text that names one
-// configured event; a text that names two (a post about two talks) says
-// nothing about which one the item is. Weak texts are only reported.
+// configured event with its year; failing that, the first that names one
+// without a year, with the item's year. A text that names two events (a
+// post about two talks) says nothing about which one the item is. Weak
+// texts are only reported.
 func (m *Merger) tagEvent(item *talkstream.Item, strong, weak []snippet) {
+	fallback := ""
 	for _, sn := range strong {
 		found, locs := m.eventsIn(sn.text)
 		if len(found) > 1 {
@@ -136,16 +139,19 @@ func (m *Merger) tagEvent(item *talkstream.Item, strong, weak []snippet) {
 			continue
 		}
 		ev, loc := m.events[found[0]], locs[0]
-		year := yearNear(sn.text.s, loc)
-		why := "year of the item"
-		if year == 0 {
-			year = item.Published.Year()
-		} else {
-			why = "year named with it"
+		matched := sn.text.s[loc[0]:loc[1]]
+		if year := yearNear(sn.text.s, loc); year != 0 {
+			item.Event = fmt.Sprintf("%s-%d", ev.ID, year)
+			item.Why = append(item.Why, fmt.Sprintf("event %s: %q in the %s matched %s, year named with it", item.Event, matched, sn.what, ev.Match))
+			break
 		}
-		item.Event = fmt.Sprintf("%s-%d", ev.ID, year)
-		item.Why = append(item.Why, fmt.Sprintf("event %s: %q in the %s matched %s, %s", item.Event, sn.text.s[loc[0]:loc[1]], sn.what, ev.Match, why))
-		break
+		if fallback == "" {
+			fallback = fmt.Sprintf("%s-%d", ev.ID, item.Published.Year())
+			item.Why = append(item.Why, fmt.Sprintf("event %s if no text names its year: %q in the %s matched %s, year of the item", fallback, matched, sn.what, ev.Match))
+		}
+	}
+	if item.Event == "" {
+		item.Event = fallback
 	}
 	for _, sn := range weak {
 		switch found, _ := m.eventsIn(sn.text); {
@@ -241,15 +247,23 @@ func (m *Merger) tagSpeakers(item *talkstream.Item, es []StoredEntry, strong, we
 	}
 }
 
-var yearRe = regexp.MustCompile(`\b(19[89]\d|20\d\d)\b`)
+var (
+	yearRe = regexp.MustCompile(`\b(19[89]\d|20\d\d)\b`)
+	// shortYear is an elided year right after an event: "OSCON'13".
+	shortYear = regexp.MustCompile(`^\s?['’](\d\d)\b`)
+)
 
 // yearNear finds a year within a few words after (or just before) a match,
-// as in "FOSDEM 2014" or "2014 FOSDEM"; 0 if none.
+// as in "FOSDEM 2014", "2014 FOSDEM" or "OSCON'13"; 0 if none.
 func yearNear(text string, loc []int) int {
 	after := text[loc[1]:min(len(text), loc[1]+12)]
 	if m := yearRe.FindString(after); m != "" {
 		y, _ := strconv.Atoi(m)
 		return y
+	}
+	if m := shortYear.FindStringSubmatch(after); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		return 2000 + y
 	}
 	before := text[max(0, loc[0]-6):loc[0]]
 	if m := yearRe.FindString(before); m != "" {
