@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/talkstream/talkstream/fetch"
 )
 
 // Bounds of the fetch: block. Outside them a value is a mistake, not a
@@ -98,4 +100,9 @@ func ParseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q is not a size (such as 10MiB, 512KiB or a number of bytes)", orig)
 	}
 	return n * mult, nil
+}
+
+// FetchOptions converts the fetch: block into what fetch.New needs.
+func (c *Config) FetchOptions() fetch.Options {
+	return fetch.Options{Timeout: c.Fetch.Timeout, MaxBytes: c.Fetch.MaxBytes}
 }

@@ -33,6 +33,9 @@ func TestFetchBlock(t *testing.T) {
 			if cfg.Fetch != tt.want {
 				t.Errorf("Fetch = %+v, want %+v", cfg.Fetch, tt.want)
 			}
+			if o := cfg.FetchOptions(); o.Timeout != tt.want.Timeout || o.MaxBytes != tt.want.MaxBytes {
+				t.Errorf("FetchOptions() = %+v, want the timeout and cap of %+v", o, tt.want)
+			}
 		})
 	}
 }

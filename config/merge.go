@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/merge"
 )
 
 // The merge:, hide: and split: keys: how entries become items, and the
@@ -151,4 +152,33 @@ func (v *validator) moderation(raw *rawConfig, root *yaml.Node, sources []talkst
 		splits = append(splits, s)
 	}
 	return m, hide, splits
+}
+
+// MergeOptions converts the config into what merge.New needs, so that
+// every program that merges (cmd/talkstream, bench/cmd/talkbench) derives
+// items with the same settings: speakers, events, rules, the title window
+// (merge.title_window: 0 turns title keys off), priority, hide and split.
+func (c *Config) MergeOptions() merge.Options {
+	opts := merge.Options{Sources: c.Sources, Priority: c.Merge.Priority, Hide: c.Hide}
+	for _, s := range c.Speakers {
+		opts.Speakers = append(opts.Speakers, merge.Speaker{ID: s.ID, Name: s.Name, Aliases: s.Aliases})
+	}
+	for _, e := range c.Events {
+		opts.Events = append(opts.Events, merge.Event{ID: e.ID, Name: e.Name, Match: e.Match})
+	}
+	for _, r := range c.Rules {
+		opts.Rules = append(opts.Rules, merge.Rule{Match: r.Match, Tags: r.Tags, Kind: r.Kind})
+	}
+	opts.TitleWindow = c.Merge.TitleWindow
+	if opts.TitleWindow == 0 {
+		opts.TitleWindow = -1 // merge's zero is its default; the config's zero is off
+	}
+	for _, s := range c.Split {
+		sp := merge.Split{Item: s.Item}
+		for _, e := range s.Entries {
+			sp.Entries = append(sp.Entries, merge.EntryRef{Source: e.Source, Entry: e.Entry})
+		}
+		opts.Split = append(opts.Split, sp)
+	}
+	return opts
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/talkstream/talkstream/merge"
 )
 
 const mergeBase = "base_url: https://example.org/\n"
@@ -78,6 +80,63 @@ func TestMergeKeysInvalid(t *testing.T) {
 			e := es[0]
 			if e.File != "feeds.yaml" || e.Line != tt.line || !strings.Contains(e.Msg, tt.want) {
 				t.Errorf("got %q (line %d), want line %d containing %q", e, e.Line, tt.line, tt.want)
+			}
+		})
+	}
+}
+
+func TestMergeOptions(t *testing.T) {
+	speakers := "speakers:\n  - {id: anil, name: Anil Madhavapeddy, aliases: [avsm]}\n"
+	events := "events:\n  - {id: fosdem, name: FOSDEM, match: \"(?i)fosdem\"}\n"
+	rules := "rules:\n  - {match: \"(?i)podcast\", kind: podcast, tags: [audio]}\n"
+	tests := []struct {
+		name   string
+		yaml   string
+		window time.Duration
+		check  func(t *testing.T, o merge.Options)
+	}{
+		{"defaults", mergeBase + mergeSources, DefaultTitleWindow, nil},
+		{"window off is negative", mergeBase + "merge: {title_window: 0}\n" + mergeSources, -1, nil},
+		{"everything", mergeBase + speakers + events + rules +
+			"merge: {title_window: 14d, priority: [tube, blog]}\nhide: [0b818480a2d3e283]\n" + mergeSources +
+			"split:\n  - item: 11b415ff84830fbb\n    entries: [tube/yt:video:GNc1t6Q5Dls]\n",
+			14 * 24 * time.Hour, func(t *testing.T, o merge.Options) {
+				want := merge.Options{
+					Sources:     o.Sources,
+					Speakers:    []merge.Speaker{{ID: "anil", Name: "Anil Madhavapeddy", Aliases: []string{"avsm"}}},
+					Events:      o.Events,
+					Rules:       o.Rules,
+					TitleWindow: 14 * 24 * time.Hour,
+					Priority:    []string{"tube", "blog"},
+					Hide:        []string{"0b818480a2d3e283"},
+					Split:       []merge.Split{{Item: "11b415ff84830fbb", Entries: []merge.EntryRef{{Source: "tube", Entry: "yt:video:GNc1t6Q5Dls"}}}},
+				}
+				if !reflect.DeepEqual(o, want) {
+					t.Errorf("got %+v\nwant %+v", o, want)
+				}
+				if len(o.Events) != 1 || o.Events[0].ID != "fosdem" || o.Events[0].Match.String() != "(?i)fosdem" {
+					t.Errorf("events %+v", o.Events)
+				}
+				if len(o.Rules) != 1 || o.Rules[0].Kind != "podcast" || !reflect.DeepEqual(o.Rules[0].Tags, []string{"audio"}) {
+					t.Errorf("rules %+v", o.Rules)
+				}
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := Parse("feeds.yaml", "/tmp/feeds.yaml", []byte(tt.yaml))
+			if err != nil {
+				t.Fatal(err)
+			}
+			o := cfg.MergeOptions()
+			if o.TitleWindow != tt.window {
+				t.Errorf("title window %v, want %v", o.TitleWindow, tt.window)
+			}
+			if len(o.Sources) != 2 {
+				t.Errorf("%d sources, want 2", len(o.Sources))
+			}
+			if tt.check != nil {
+				tt.check(t, o)
 			}
 		})
 	}

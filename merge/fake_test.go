@@ -197,10 +197,11 @@ func (f *fakeTx) DeleteItem(itemID string) error {
 	return nil
 }
 
-// item returns the stored item with id, following aliases as the store does.
+// item returns the stored item with id, else the item id is an alias of,
+// as the store does: a split item made again is itself, not its alias.
 func (f *fakeTx) item(t *testing.T, id string) talkstream.Item {
 	t.Helper()
-	if to, ok := f.aliases[id]; ok {
+	if to, ok := f.aliases[id]; ok && f.items[id].seq == 0 {
 		id = to
 	}
 	it, ok := f.items[id]

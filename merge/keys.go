@@ -37,8 +37,9 @@ func isTracking(param string) bool {
 
 // CanonicalURL reduces a URL to the form two publishers of the same page
 // agree on: lower-case host without "www." and default port, http and https
-// folded (to https), no fragment, no tracking parameters, remaining query
-// parameters sorted, and no trailing slash (but "/" for the root). It returns
+// folded (to https), no fragment, no tracking parameters (nor "amp=1"),
+// remaining query parameters sorted, no AMP variant (an "amp" segment in
+// the path) and no trailing slash (but "/" for the root). It returns
 // "" for anything that is not an absolute http(s) URL. It is idempotent.
 func CanonicalURL(raw string) string {
 	raw = strings.TrimSpace(raw)
@@ -79,13 +80,21 @@ func CanonicalURL(raw string) string {
 		for _, idx := range []string{"/index.html", "/index.htm", "/index.php"} {
 			path = strings.TrimSuffix(path, idx)
 		}
+		// An AMP variant is the same post: an "amp" segment anywhere in
+		// the path ("/post/amp", "/amp/post", "/blog/amp/post").
+		if strings.HasSuffix(path, "/amp") && len(path) > len("/amp") {
+			path = strings.TrimSuffix(path, "/amp")
+		}
+		if i := strings.Index(path, "/amp/"); i >= 0 && strings.Trim(path[i+len("/amp/"):], "/") != "" {
+			path = path[:i] + path[i+len("/amp"):]
+		}
 	}
 	if path == "" {
 		path = "/"
 	}
 	q := u.Query()
 	for k := range q {
-		if isTracking(k) {
+		if isTracking(k) || k == "amp" {
 			delete(q, k)
 		}
 	}
@@ -171,6 +180,9 @@ func htmlVideos(html string) []*talkstream.Video {
 	return out
 }
 
+// whyHTMLVideo is why a video is an entry's when its HTML names it.
+const whyHTMLVideo = "the one video its HTML embeds or links"
+
 // entryVideo is the one video an entry is, or is about: its own Video, else
 // a video link, enclosure or curated video link, else the single video its
 // HTML references. A post that references several videos (a roundup) is
@@ -196,7 +208,7 @@ func entryVideo(e *talkstream.Entry) (*talkstream.Video, string) {
 	}
 	vs := htmlVideos(e.Content + " " + e.Summary)
 	if len(vs) == 1 {
-		return vs[0], "the one video its HTML embeds or links"
+		return vs[0], whyHTMLVideo
 	}
 	return nil, ""
 }

@@ -38,6 +38,12 @@ func TestCanonicalURL(t *testing.T) {
 		{"root keeps slash", "https://example.com/", "https://example.com/"},
 		{"empty path is root", "https://example.com", "https://example.com/"},
 		{"index.html", "https://example.com/blog/index.html", "https://example.com/blog"},
+		{"amp at the end", "https://example.com/blog/post/amp/", "https://example.com/blog/post"},
+		{"amp at the start", "https://example.com/amp/blog/post", "https://example.com/blog/post"},
+		{"amp parameter", "https://example.com/blog/post?amp=1", "https://example.com/blog/post"},
+		{"amp alone is a page", "https://example.com/amp", "https://example.com/amp"},
+		{"amp inside a word", "https://example.com/blog/champ", "https://example.com/blog/champ"},
+		{"amp in the middle", "https://example.com/blog/amp/post", "https://example.com/blog/post"},
 		{"root index.html", "https://example.com/index.html", "https://example.com/"},
 		{"www folded", "https://www.example.com/a", "https://example.com/a"},
 		{"WWW folded", "https://WWW.Example.com/a", "https://example.com/a"},
@@ -88,6 +94,7 @@ func TestCanonicalURLEquivalent(t *testing.T) {
 		{"http://mirageos.org/blog/announcing-mirage-10", "https://mirageos.org/blog/announcing-mirage-10/?utm_source=twitter"},
 		{"https://www.example.com/a?x=1&y=2", "http://example.com:80/a/?y=2&x=1#frag"},
 		{"https://example.com/~u/p", "https://EXAMPLE.com/%7Eu/p/index.html"},
+		{"https://mirageos.org/blog/announcing-mirage-40", "http://www.mirageos.org/blog/amp/announcing-mirage-40/"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.a, func(t *testing.T) {

@@ -244,6 +244,23 @@ func TestSplit(t *testing.T) {
 		t.Errorf("after removing the rule: %v", g)
 	}
 	tx.check(t)
+	// A reader's link to the split item still leads to the talk.
+	if to := tx.aliases[split]; to != merged {
+		t.Errorf("split item %s is an alias of %q, want %s", split, to, merged)
+	}
+	if it := tx.item(t, split); it.ID != merged {
+		t.Errorf("item %s resolves to %s, want %s", split, it.ID, merged)
+	}
+
+	// Putting the rule back makes the split item again, under its own id.
+	m = New(opts)
+	if err := m.Rebuild(tx, tx.itemIDs()...); err != nil {
+		t.Fatal(err)
+	}
+	if it := tx.item(t, split); it.ID != split {
+		t.Errorf("with the rule back, item %s resolves to %s", split, it.ID)
+	}
+	tx.check(t)
 }
 
 func TestPriority(t *testing.T) {

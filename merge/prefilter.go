@@ -39,6 +39,28 @@ type text struct {
 	s     string
 	canon string
 	done  bool
+	words string // " " + fold(s) + " ", made when first needed
+}
+
+// foldedWords is the text folded (fold) between spaces, for whole-word
+// substring searches. A handle ("@avsm") folds to its name; an address
+// ("foo@avsm") stays one word.
+func (t *text) foldedWords() string {
+	if t.words == "" {
+		s := t.s
+		if i := strings.IndexByte(s, '@'); i > 0 {
+			var b strings.Builder
+			for j, r := range s {
+				if r == '@' && j > 0 && isWordByte(s[j-1]) {
+					continue
+				}
+				b.WriteRune(r)
+			}
+			s = b.String()
+		}
+		t.words = " " + fold(s) + " "
+	}
+	return t.words
 }
 
 func newText(s string) *text { return &text{s: s} }

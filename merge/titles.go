@@ -1,17 +1,12 @@
 package merge
 
 import (
-	"fmt"
 	"html"
 	"regexp"
-	"strconv"
 	"strings"
-	"time"
 	"unicode"
 
 	"golang.org/x/text/unicode/norm"
-
-	"github.com/talkstream/talkstream"
 )
 
 // Title keys join entries that have no URL or video in common but are the
@@ -28,48 +23,6 @@ import (
 // since 1970, zero-padded), so that the store finds every candidate with
 // one range scan over its primary key: the keys of one title sort together,
 // by day.
-
-const keyTitle = "title:"
-
-// DefaultTitleWindow is how far apart two entries' dates may be for equal
-// titles to merge them.
-const DefaultTitleWindow = 30 * 24 * time.Hour
-
-// titleKey builds the key of a normalised title on a day.
-func titleKey(normTitle string, day int64) string {
-	return keyTitle + normTitle + "@" + fmt.Sprintf("%06d", max(day, 0))
-}
-
-// parseTitleKey splits a title key into title and day; ok is false for
-// every other key.
-func parseTitleKey(key string) (title string, day int64, ok bool) {
-	rest, found := strings.CutPrefix(key, keyTitle)
-	if !found {
-		return "", 0, false
-	}
-	i := strings.LastIndexByte(rest, '@')
-	if i < 0 {
-		return "", 0, false
-	}
-	d, err := strconv.ParseInt(rest[i+1:], 10, 64)
-	if err != nil {
-		return "", 0, false
-	}
-	return rest[:i], d, true
-}
-
-func unixDay(t time.Time) int64 {
-	return t.Unix() / 86400
-}
-
-// titleDate is the date an entry's title key is anchored at: the date it
-// claims, not when it was fetched (fetch order must not decide merges).
-func titleDate(e *talkstream.Entry) time.Time {
-	if !e.Published.IsZero() {
-		return e.Published
-	}
-	return e.Updated
-}
 
 // titler normalises titles with what the configuration knows: speaker names
 // and aliases, and event patterns, which are cut off a title as decorations.
@@ -102,7 +55,7 @@ func newTitler(speakers []Speaker, events []Event) *titler {
 // leading "Video:"). The Merger's own normalisation also cuts configured
 // speaker names and event names.
 func NormalizeTitle(title string) string {
-	n, _ := (&titler{}).normalize(title, nil, "")
+	n, _ := (&titler{}).normalize(title, nil, "", false)
 	return n
 }
 
@@ -112,7 +65,11 @@ func NormalizeTitle(title string) string {
 // summary) names that person too. specific says whether what is left can
 // identify a talk: at least two content words outside names, dates and
 // events ("Keynote - Mindy Preston" cannot).
-func (t *titler) normalize(title string, extra []string, context string) (norm string, specific bool) {
+//
+// loose cuts every decoration whatever is left, as long as it is specific:
+// "Next Generation Cloud - Russell Pavlicek" loses the speaker even though
+// its summary makes "Next Generation Cloud" look like a name too.
+func (t *titler) normalize(title string, extra []string, context string, loose bool) (norm string, specific bool) {
 	s := strings.Join(strings.Fields(html.UnescapeString(title)), " ")
 	if s == "" {
 		return "", false
@@ -157,11 +114,14 @@ func (t *titler) normalize(title string, extra []string, context string) (norm s
 	// A decoration comes off only when what is left is still a title, not
 	// a name.
 	keep := func(rest string) bool {
+		if loose {
+			return specificTitle(fold(rest))
+		}
 		return specificTitle(fold(rest)) && !known(rest) && !confirmed(rest)
 	}
 	for range 8 {
 		before := s
-		s = t.stripLeading(s, known, keep)
+		s = t.stripLeading(s, known, keep, loose)
 		s = t.stripTrailing(s, known, confirmed, keep)
 		if s == before {
 			break
@@ -178,7 +138,8 @@ func (t *titler) normalize(title string, extra []string, context string) (norm s
 	}
 	words := 0
 	for _, seg := range segs {
-		if known(seg) || t.knownList(seg, known) || confirmed(seg) || t.dated(seg) || nameLike(seg) && !allNames {
+		// Loosely, a Title Case title its summary repeats is still a title.
+		if known(seg) || t.knownList(seg, known) || !loose && confirmed(seg) || t.dated(seg) || nameLike(seg) && !allNames {
 			continue
 		}
 		words += contentWords(fold(seg))
@@ -324,7 +285,7 @@ func hasSep(s string) bool {
 	return false
 }
 
-func (t *titler) stripLeading(s string, known, keep func(string) bool) string {
+func (t *titler) stripLeading(s string, known, keep func(string) bool, loose bool) string {
 	if strings.ContainsAny(s[:min(len(s), 24)], ":|]") {
 		if m := leadingLabel.FindStringIndex(s); m != nil && keep(s[m[1]:]) {
 			return s[m[1]:]
@@ -347,8 +308,12 @@ colon:
 	if m := leadingColon.FindStringSubmatchIndex(s); m != nil {
 		head, rest := s[m[2]:m[3]], s[m[1]:]
 		// Only a year-dated event or a known person: "Jitsu: Just-In-Time
-		// Summoning of Unikernels" keeps its "Jitsu".
+		// Summoning of Unikernels" keeps its "Jitsu". Loosely, a short
+		// project name comes off too ("MirageOS: …"), as one more key.
 		if (t.dated(head) || known(head) || t.knownList(head, known)) && keep(rest) {
+			return rest
+		}
+		if loose && len(strings.Fields(head)) <= 3 && keep(rest) {
 			return rest
 		}
 	}
@@ -559,19 +524,4 @@ func isNumber(w string) bool {
 // "MirageOS" alone are shared by too many talks.
 func specificTitle(folded string) bool {
 	return contentWords(folded) >= 2
-}
-
-// titleKeyOf returns an entry's title key and the normalised title, or ""
-// when the entry has no date or its title is too generic to merge on.
-func (t *titler) titleKeyOf(e *talkstream.Entry) (key, normTitle string) {
-	d := titleDate(e)
-	if d.IsZero() {
-		return "", ""
-	}
-	extra := append(append([]string(nil), e.Authors...), e.Speakers...)
-	n, specific := t.normalize(e.Title, extra, plain(e.Summary))
-	if !specific {
-		return "", n
-	}
-	return titleKey(n, unixDay(d)), n
 }

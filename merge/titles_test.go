@@ -72,7 +72,7 @@ func TestNormalizeTitle(t *testing.T) {
 	tr := testTitler()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got, _ := tr.normalize(tt.in, tt.extra, tt.context); got != tt.want {
+			if got, _ := tr.normalize(tt.in, tt.extra, tt.context, false); got != tt.want {
 				t.Errorf("normalize(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
@@ -106,34 +106,76 @@ func TestSpecificTitle(t *testing.T) {
 	}
 }
 
-func TestTitleKeys(t *testing.T) {
+func TestNormalizeLoose(t *testing.T) {
 	tr := testTitler()
+	tests := []struct {
+		in, context, want string
+		specific          bool
+	}{
+		{"Jitsu: Just-In-Time Summoning of Unikernels", "", "just in time summoning of unikernels", true},
+		{"Next Generation Cloud - Mindy Preston", "Mindy Preston on Next Generation Cloud", "next generation cloud", true},
+		{"Keynote - Mindy Preston", "", "mindy preston", false},
+		{"Opening Keynote | Jane Doe | FOSDEM 2014", "", "opening keynote jane doe", false},
+		{"Video: Unikernels and their applications (Strange Loop 2015)", "", "unikernels and their applications", true},
+		{"Unikernels: Rise of the Virtual Library Operating System [2019]", "", "rise of the virtual library operating system", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, specific := tr.normalize(tt.in, nil, tt.context, true)
+			if got != tt.want || specific != tt.specific {
+				t.Errorf("loose normalize = %q, %v; want %q, %v", got, specific, tt.want, tt.specific)
+			}
+		})
+	}
+}
+
+func TestTitleKeys(t *testing.T) {
+	m := New(testOptions())
+	m.titles = testTitler()
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
 	e := talkstream.Entry{Title: "Non-Imperative Network Programming", Published: day(2015, 9, 25)}
-	k, n := tr.titleKeyOf(&e)
-	if n != "non imperative network programming" || !strings.HasPrefix(k, "title:"+n+"@") {
-		t.Fatalf("titleKeyOf = %q, %q", k, n)
+	et := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: e})
+	n := "non imperative network programming"
+	if len(et.keys) != 1 || !strings.HasPrefix(et.keys[0], "title:"+n+"@") {
+		t.Fatalf("entryTitleOf = %q", et.keys)
 	}
-	title, d, ok := parseTitleKey(k)
-	if !ok || title != n || d != unixDay(e.Published) {
-		t.Errorf("parseTitleKey(%q) = %q, %d, %v", k, title, d, ok)
+	title, d, ev, ok := parseTitleKey(et.keys[0])
+	if !ok || title != n || d != unixDay(e.Published) || ev.src != "blog" || ev.id != et.ev.id {
+		t.Errorf("parseTitleKey(%q) = %q, %d, %+v, %v", et.keys[0], title, d, ev, ok)
 	}
 	// Keys of one title sort by day, so a window is one key range.
-	if a, b := titleKey(n, 999), titleKey(n, 1000); !(a < b) {
+	if a, b := titleKey(n, 999)+rangeEnd, titleKey(n, 1000); !(a < b) {
 		t.Errorf("%q sorts after %q", a, b)
 	}
-	if a, b := titleKey(n+" x", 5), titleKey(n, 1); a >= titleKey(n, 0) && a <= titleKey(n, 99999) {
-		t.Errorf("a longer title %q falls inside the range of %q", a, b)
+	if a := titleKey(n+" x", 5); a >= titleKey(n, 0) && a <= titleKey(n, 99999)+rangeEnd {
+		t.Errorf("a longer title %q falls inside the range of %q", a, n)
 	}
-	for _, e := range []talkstream.Entry{
-		{Title: "Keynote", Published: day(2015, 9, 25)},
-		{Title: "Keynote - Mindy Preston", Published: day(2015, 9, 25)},
-		{Title: "Opening Keynote | Jane Doe | FOSDEM 2014", Published: day(2014, 2, 1)},
-		{Title: "Non-Imperative Network Programming"}, // no date
-	} {
-		if k, _ := tr.titleKeyOf(&e); k != "" {
-			t.Errorf("titleKeyOf(%q, %v) = %q, want none", e.Title, e.Published, k)
-		}
+	tests := []struct {
+		name  string
+		entry talkstream.Entry
+		keys  []string // prefixes of the keys, in order; none for no key
+	}{
+		{"generic", talkstream.Entry{Title: "Keynote", Published: day(2015, 9, 25)}, nil},
+		{"generic with a speaker", talkstream.Entry{Title: "Keynote - Mindy Preston", Published: day(2015, 9, 25)}, nil},
+		{"generic with an event", talkstream.Entry{Title: "Opening Keynote | Jane Doe | FOSDEM 2014", Published: day(2014, 2, 1)}, nil},
+		{"no date", talkstream.Entry{Title: "Non-Imperative Network Programming"}, nil},
+		{"decorated: every form, and the year", talkstream.Entry{Title: "Unikernels and Mirage - Anil Madhavapeddy - FOSDEM 2014", Published: day(2014, 2, 3)},
+			[]string{"title:unikernels and mirage@", "ytitle:unikernels and mirage@2014#", "title:unikernels and mirage anil madhavapeddy fosdem 2014@", "ytitle:unikernels and mirage anil madhavapeddy fosdem 2014@2014#"}},
+		{"a year marker", talkstream.Entry{Title: "Next Generation Cloud [2015]", Published: day(2016, 6, 20)},
+			[]string{"title:next generation cloud@", "ytitle:next generation cloud@2015#", "title:next generation cloud 2015@", "ytitle:next generation cloud 2015@2015#"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: tt.entry}).keys
+			if len(got) != len(tt.keys) {
+				t.Fatalf("keys %q, want %d starting %q", got, len(tt.keys), tt.keys)
+			}
+			for i, k := range got {
+				if !strings.HasPrefix(k, tt.keys[i]) {
+					t.Errorf("key %d = %q, want it to start with %q", i, k, tt.keys[i])
+				}
+			}
+		})
 	}
 }
 
@@ -144,7 +186,7 @@ func FuzzNormalizeTitle(f *testing.F) {
 	}
 	tr := testTitler()
 	f.Fuzz(func(t *testing.T, s string) {
-		n, _ := tr.normalize(s, []string{"Jane Doe"}, s)
+		n, _ := tr.normalize(s, []string{"Jane Doe"}, s, false)
 		if n != strings.TrimSpace(n) || strings.Contains(n, "  ") {
 			t.Errorf("normalize(%q) = %q: stray spaces", s, n)
 		}

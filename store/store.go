@@ -238,17 +238,20 @@ func (s *Store) Items(ctx context.Context, limit int) ([]talkstream.Item, error)
 	return items, erows.Err()
 }
 
-// Item returns one item by id, following aliases of items merged away.
+// Item returns one item by id, following aliases of items merged away. An
+// item stored under the id wins over an alias of it: a split item made
+// again after its rule was removed and put back is itself.
 func (s *Store) Item(ctx context.Context, id string) (*talkstream.Item, error) {
-	var target string
-	err := s.r.QueryRowContext(ctx, `SELECT item_id FROM aliases WHERE old_id = ?`, id).Scan(&target)
-	if err == nil {
-		id = target
-	} else if !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("store: item %s: %w", id, err)
-	}
 	var data string
-	err = s.r.QueryRowContext(ctx, `SELECT data FROM items WHERE id = ?`, id).Scan(&data)
+	err := s.r.QueryRowContext(ctx, `SELECT data FROM items WHERE id = ?`, id).Scan(&data)
+	if errors.Is(err, sql.ErrNoRows) {
+		var target string
+		err = s.r.QueryRowContext(ctx, `SELECT item_id FROM aliases WHERE old_id = ?`, id).Scan(&target)
+		if err == nil {
+			id = target
+			err = s.r.QueryRowContext(ctx, `SELECT data FROM items WHERE id = ?`, id).Scan(&data)
+		}
+	}
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: item %s: %w", id, ErrNotFound)
 	}

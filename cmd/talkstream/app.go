@@ -64,7 +64,7 @@ func openApp(ctx context.Context, path string) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	mopts := mergeOptions(cfg)
+	mopts := cfg.MergeOptions()
 	pub, err := publish.New(cfg.PublishOptions(), st)
 	if err != nil {
 		st.Close()
@@ -75,7 +75,7 @@ func openApp(ctx context.Context, path string) (*app, error) {
 		cfg:     cfg,
 		store:   st,
 		merger:  merge.New(mopts),
-		fetcher: fetch.New(fetch.Options{Timeout: cfg.Fetch.Timeout, MaxBytes: cfg.Fetch.MaxBytes}),
+		fetcher: fetch.New(cfg.FetchOptions()),
 		mergeFP: mopts.Fingerprint(),
 	}
 	// An empty store is derived with these settings from its first fetch
@@ -98,33 +98,6 @@ func openApp(ctx context.Context, path string) (*app, error) {
 }
 
 func (a *app) Close() error { return a.store.Close() }
-
-func mergeOptions(cfg *config.Config) merge.Options {
-	opts := merge.Options{Sources: cfg.Sources}
-	for _, s := range cfg.Speakers {
-		opts.Speakers = append(opts.Speakers, merge.Speaker{ID: s.ID, Name: s.Name, Aliases: s.Aliases})
-	}
-	for _, e := range cfg.Events {
-		opts.Events = append(opts.Events, merge.Event{ID: e.ID, Name: e.Name, Match: e.Match})
-	}
-	for _, r := range cfg.Rules {
-		opts.Rules = append(opts.Rules, merge.Rule{Match: r.Match, Tags: r.Tags, Kind: r.Kind})
-	}
-	opts.TitleWindow = cfg.Merge.TitleWindow
-	if opts.TitleWindow == 0 {
-		opts.TitleWindow = -1 // merge.title_window: 0 turns title keys off
-	}
-	opts.Priority = cfg.Merge.Priority
-	opts.Hide = cfg.Hide
-	for _, s := range cfg.Split {
-		sp := merge.Split{Item: s.Item}
-		for _, e := range s.Entries {
-			sp.Entries = append(sp.Entries, merge.EntryRef{Source: e.Source, Entry: e.Entry})
-		}
-		opts.Split = append(opts.Split, sp)
-	}
-	return opts
-}
 
 // sources returns the configured sources with their stored fetch state.
 func (a *app) sources(ctx context.Context) ([]talkstream.Source, error) {

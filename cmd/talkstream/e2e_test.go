@@ -267,6 +267,17 @@ func TestEndToEnd(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "joined by key") {
 			t.Errorf("explain %s exit %d:\n%s%s", merged, code, out, errs)
 		}
+		// explain shows the evidence it rejected as well as what it used.
+		rejected := false
+		for _, it := range feed.Items {
+			if _, out, _ := cli(t, "explain", "-config", cfgPath, itemID(it.ID)); strings.Contains(out, "rejected for ") {
+				rejected = true
+				break
+			}
+		}
+		if !rejected {
+			t.Errorf("no item's explain shows rejected evidence")
+		}
 	})
 }
 

@@ -139,6 +139,20 @@ func TestModeration(t *testing.T) {
 			t.Errorf("item %d changed on refetch: %s → %s", i, a.ID, b.ID)
 		}
 	}
+
+	// Without the split rule the entry goes back, and the split item's id
+	// (which readers may have linked to) leads to the item it went back to.
+	if err := os.WriteFile(cfgPath, append(cfg, "\nhide:\n  - "+hidden+"\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, restored := build("restored"); len(restored.Items) != len(before.Items)-1 {
+		t.Errorf("%d items without the split rule, want %d", len(restored.Items), len(before.Items)-1)
+	}
+	if splitOff != "" {
+		if code, out, errs := cli(t, "explain", "-config", cfgPath, splitOff); code != 0 || !strings.Contains(out, merged) {
+			t.Errorf("explain %s (the removed split item) exit %d, does not lead to %s:\n%s%s", splitOff, code, merged, out, errs)
+		}
+	}
 }
 
 // itemID is the bare item id of a JSON Feed item id (a tag: URI or URL

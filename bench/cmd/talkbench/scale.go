@@ -109,7 +109,7 @@ func cmdMerge(args []string) error {
 		return err
 	}
 	defer st.Close()
-	m := merge.New(mergeOptions(cfg))
+	m := merge.New(cfg.MergeOptions())
 	seeder := m
 	if *plainSeed {
 		seeder = merge.New(merge.Options{Sources: cfg.Sources})

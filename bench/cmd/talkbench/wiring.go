@@ -14,24 +14,11 @@ import (
 	"github.com/talkstream/talkstream/store"
 )
 
-// This file repeats the CLI's wiring (cmd/talkstream/app.go and fetch.go)
-// so that the profiles and the merge benchmark run the same stages in one
-// process. Keep it in step with cmd when the options change; the timed
-// figures themselves always come from the real binary.
-
-func mergeOptions(cfg *config.Config) merge.Options {
-	opts := merge.Options{Sources: cfg.Sources}
-	for _, s := range cfg.Speakers {
-		opts.Speakers = append(opts.Speakers, merge.Speaker{ID: s.ID, Name: s.Name, Aliases: s.Aliases})
-	}
-	for _, e := range cfg.Events {
-		opts.Events = append(opts.Events, merge.Event{ID: e.ID, Name: e.Name, Match: e.Match})
-	}
-	for _, r := range cfg.Rules {
-		opts.Rules = append(opts.Rules, merge.Rule{Match: r.Match, Tags: r.Tags, Kind: r.Kind})
-	}
-	return opts
-}
+// This file runs the CLI's stages (cmd/talkstream/app.go and fetch.go) in
+// one process for the profiles and the merge benchmark. The stages' options
+// come from the config's own XOptions methods, as cmd's do, so the two
+// cannot drift; the timed figures themselves always come from the real
+// binary.
 
 // pipeline is the CLI's fetch → merge → store → render in one process.
 type pipeline struct {
@@ -56,7 +43,7 @@ func openPipeline(ctx context.Context, cfgPath string) (*pipeline, error) {
 		st.Close()
 		return nil, err
 	}
-	return &pipeline{cfg: cfg, store: st, pub: pub, merger: merge.New(mergeOptions(cfg)), fetcher: fetch.New(fetch.Options{Timeout: cfg.Fetch.Timeout, MaxBytes: cfg.Fetch.MaxBytes})}, nil
+	return &pipeline{cfg: cfg, store: st, pub: pub, merger: merge.New(cfg.MergeOptions()), fetcher: fetch.New(cfg.FetchOptions())}, nil
 }
 
 func (p *pipeline) Close() error { return p.store.Close() }
