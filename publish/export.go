@@ -14,6 +14,13 @@ import (
 	"github.com/talkstream/talkstream/publish/index"
 )
 
+// manifest is what an export leaves in its folder for the next one.
+type manifest struct {
+	Fingerprint string            `json:"fingerprint"` // of the publish options
+	Streams     map[string]int64  `json:"streams"`     // each stream's version
+	Outputs     map[string]string `json:"outputs"`     // each file's ETag
+}
+
 // manifestName is the file, in an exported directory, that lists each
 // output written there with its ETag: the next Export rewrites only the
 // outputs whose ETag changed and removes those that no longer exist.
@@ -37,13 +44,15 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 	if s == nil {
 		return stats, errors.New("publish: export before the first sync")
 	}
-	old := map[string]string{}
+	var prev manifest
 	if !full {
 		if b, err := os.ReadFile(filepath.Join(dir, manifestName)); err == nil {
-			json.Unmarshal(b, &old) // an unreadable manifest: write everything
+			json.Unmarshal(b, &prev) // an unreadable manifest: write everything
 		}
 	}
+	old := prev.Outputs
 	now := map[string]string{}
+	versions := map[string]int64{}
 	made := map[string]bool{}
 	write := func(o outputRef, etag string, mod time.Time, body func() ([]byte, error)) error {
 		name := o.fileName()
@@ -53,6 +62,15 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 				stats.Kept++
 				return nil
 			}
+		}
+		if body == nil {
+			// Kept unread, but the file is gone: make it again.
+			var err error
+			if etag, mod, err = p.etag(ctx, s, o); err != nil {
+				return err
+			}
+			now[name] = etag
+			body = func() ([]byte, error) { return p.assemble(ctx, s, o) }
 		}
 		b, err := body()
 		if err != nil {
@@ -87,7 +105,12 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 		}
 	}
 	for _, prefix := range sortedKeys(s.streams) {
-		if err := p.exportStream(ctx, s, s.streams[prefix], write); err != nil {
+		st := s.streams[prefix]
+		versions[prefix] = st.Version
+		// A stream whose version is the one the last export saw has the
+		// same archive pages: they are kept without reading the stream.
+		unchanged := !full && prev.Fingerprint == s.fp && prev.Streams[prefix] == st.Version
+		if err := p.exportStream(ctx, s, st, unchanged, old, write, &stats); err != nil {
 			return stats, err
 		}
 	}
@@ -105,7 +128,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 		removeEmptyDirs(dir, filepath.Dir(file))
 		stats.Removed++
 	}
-	b, err := json.MarshalIndent(now, "", " ")
+	b, err := json.MarshalIndent(manifest{Fingerprint: s.fp, Streams: versions, Outputs: now}, "", " ")
 	if err != nil {
 		return stats, err
 	}
@@ -122,8 +145,8 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 // from the oldest, walking the stream's index once from its oldest end
 // (keyset paging). An archive page's members are read to know its ETag;
 // its fragments only when it changed.
-func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamView,
-	write func(outputRef, string, time.Time, func() ([]byte, error)) error) error {
+func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamView, unchanged bool, old map[string]string,
+	write func(outputRef, string, time.Time, func() ([]byte, error)) error, stats *ExportStats) error {
 	page := func(n int, members []index.Member) error {
 		for _, file := range streamFiles {
 			if n > 0 && !onEveryPage(file) {
@@ -145,17 +168,43 @@ func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamVie
 	if err := page(0, first); err != nil {
 		return err
 	}
+	for n := 1; unchanged && n <= p.archivePages(st); n++ {
+		unchanged = old[outputRef{st: st, n: n, file: fileHTML}.fileName()] != "" &&
+			old[outputRef{st: st, n: n, file: fileJSON}.fileName()] != ""
+	}
+	if unchanged {
+		for n := 1; n <= p.archivePages(st); n++ {
+			for _, file := range streamFiles {
+				if o := (outputRef{st: st, n: n, file: file}); onEveryPage(file) {
+					// A kept output: write sees the ETag it had and keeps it.
+					if err := write(o, old[o.fileName()], time.Time{}, nil); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	// The archive pages, oldest first, read many pages at a time.
 	var before *index.After
+	var buf []index.Member
 	for n := 1; n <= p.archivePages(st); n++ {
-		ms, err := p.store.MembersFromOldest(ctx, st.Prefix, before, p.opts.Limit)
-		if err != nil {
-			return err
+		if len(buf) < p.opts.Limit {
+			ms, err := p.store.MembersFromOldest(ctx, st.Prefix, before, 16*p.opts.Limit)
+			if err != nil {
+				return err
+			}
+			if len(ms) > 0 {
+				last := ms[len(ms)-1]
+				before = &index.After{Published: last.Published, ItemID: last.ItemID}
+			}
+			buf = append(buf, ms...)
+			if len(buf) < p.opts.Limit {
+				return fmt.Errorf("publish: %s changed while it was exported", st.Prefix)
+			}
 		}
-		if len(ms) < p.opts.Limit {
-			return fmt.Errorf("publish: %s changed while it was exported", st.Prefix)
-		}
-		last := ms[len(ms)-1]
-		before = &index.After{Published: last.Published, ItemID: last.ItemID}
+		ms := slices.Clone(buf[:p.opts.Limit])
+		buf = buf[p.opts.Limit:]
 		slices.Reverse(ms)
 		if err := page(n, ms); err != nil {
 			return err

@@ -53,7 +53,9 @@ func tree(t *testing.T, dir string) map[string]string {
 func TestExportIncremental(t *testing.T) {
 	ctx := context.Background()
 	items := fixtureItems()
-	p, st, err := newTestPublisher(t, fixtureOptions(), items, fixtureSources(), now)
+	opts := fixtureOptions()
+	opts.Limit = 2 // archive pages too
+	p, st, err := newTestPublisher(t, opts, items, fixtureSources(), now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,6 +97,17 @@ func TestExportIncremental(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(inc, "tags", "release")); !os.IsNotExist(err) {
 		t.Errorf("the vanished tag's folder is still there: %v", err)
+	}
+
+	// A file deleted behind the export's back is made again, even where
+	// the export keeps a stream's archive pages without reading them.
+	for _, name := range []string{"page/1/feed.json", "page/1/index.html"} {
+		if err := os.Remove(filepath.Join(inc, filepath.FromSlash(name))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if again, err := p.Export(ctx, inc, false); err != nil || again.Written != 2 {
+		t.Errorf("export after deleting two files: %+v, %v; want both written again", again, err)
 	}
 
 	full := t.TempDir()

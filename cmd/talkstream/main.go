@@ -5,12 +5,15 @@
 //
 //	talkstream check   [-config feeds.yaml]
 //	talkstream fetch   [-config feeds.yaml] [-source ID] [-due]
-//	talkstream build   [-config feeds.yaml] -out DIR
+//	talkstream build   [-config feeds.yaml] -out DIR [-full]
 //	talkstream serve   [-config feeds.yaml] [-addr 127.0.0.1:8080]
 //	talkstream status  [-config feeds.yaml] [-json]
 //	talkstream explain [-config feeds.yaml] ITEM-ID
 //	talkstream demo    [-addr 127.0.0.1:8080]
 //	talkstream version
+//
+// TALKSTREAM_CPUPROFILE=FILE writes a CPU profile of the verb to FILE (for
+// go tool pprof), so that any verb can be measured as a user runs it.
 //
 // This package is wiring only: flags, verbs and the order in which the
 // config, fetch, merge, store and publish packages are called.
@@ -23,6 +26,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 
 	"github.com/talkstream/talkstream"
@@ -45,7 +49,7 @@ func init() {
 	commands = []command{
 		{name: "check", args: "[-config FILE]", help: "validate the config; exit 1 with file:line messages", run: runCheck},
 		{name: "fetch", args: "[-config FILE] [-source ID] [-due]", help: "fetch every (or one, or every due) source once, merge and store", run: runFetch},
-		{name: "build", args: "[-config FILE] -out DIR", help: "write rss.xml, atom.xml, feed.json, index.html, sources.opml into DIR", run: runBuild},
+		{name: "build", args: "[-config FILE] -out DIR [-full]", help: "write the outputs that changed since the last build into DIR (-full: all of them)", run: runBuild},
 		{name: "serve", args: "[-config FILE] [-addr 127.0.0.1:8080]", help: "fetch on schedule and serve the stream over HTTP", run: runServe},
 		{name: "status", args: "[-config FILE] [-json]", help: "show each source's fetch state", run: runStatus},
 		{name: "explain", args: "[-config FILE] ITEM-ID", help: "show why an item was merged and tagged as it was", run: runExplain},
@@ -69,9 +73,31 @@ func usage(w io.Writer) {
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfile := startProfile(os.Getenv("TALKSTREAM_CPUPROFILE"))
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stopProfile()
 	stop()
 	os.Exit(code)
+}
+
+// startProfile starts a CPU profile into path, when one is named; the
+// returned function stops it.
+func startProfile(path string) func() {
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path)
+	if err == nil {
+		err = pprof.StartCPUProfile(f)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "talkstream: TALKSTREAM_CPUPROFILE:", err)
+		return func() {}
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}
 }
 
 // run executes one verb and returns the process exit status: 0 on success,
