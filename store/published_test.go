@@ -176,20 +176,7 @@ func TestPublishQueryPlans(t *testing.T) {
 		{"changed items", `SELECT id, rev, hidden, data FROM items WHERE rev > 1 OR (rev = 1 AND id > 'x') ORDER BY rev, id LIMIT 10`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rows, err := s.r.Query("EXPLAIN QUERY PLAN " + strings.ReplaceAll(tc.query, "?", "'/'"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var plan []string
-			for rows.Next() {
-				var id, parent, unused int
-				var detail string
-				if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-					t.Fatal(err)
-				}
-				plan = append(plan, detail)
-			}
+			plan := queryPlan(t, s, strings.ReplaceAll(tc.query, "?", "'/'"))
 			text := strings.Join(plan, "\n")
 			if strings.Contains(text, "SCAN") || strings.Contains(text, "TEMP B-TREE") {
 				t.Errorf("plan scans or sorts:\n%s", text)
