@@ -114,7 +114,7 @@ func writeReport(r *results) string {
 	if len(r.full) > 0 {
 		f := r.fullMed
 		p("## Full cycle\n\n")
-		p("The real binary (`go build -o`), from an empty database: `talkstream fetch -config feeds.yaml` (every source fetched, parsed, merged and stored, 4 at a time), then `talkstream build -config feeds.yaml -out DIR` (every output rendered and written with its gzip sibling). Wall time around each process; CPU and peak RSS from its rusage.\n\n")
+		p("The real binary (`go build -o`), from an empty database: `talkstream fetch -config feeds.yaml` (every source fetched, parsed, merged and stored, 4 at a time), then `talkstream build -config feeds.yaml -out DIR` (every item rendered once into fragments, every output assembled and written with its gzip sibling). Wall time around each process; CPU and peak RSS from its rusage.\n\n")
 		p("| step | wall | CPU | peak RSS | wall per entry | CPU per entry |\n|---|---|---|---|---|---|\n")
 		row := func(name string, s Sample) {
 			p("| %s | %s | %s | %s | %s | %s |\n", name, ms(s.Wall), ms(s.CPU), mib(s.MaxRSS), perEntry(s.Wall, wi.total), perEntry(s.CPU, wi.total))
@@ -207,7 +207,7 @@ func writeReport(r *results) string {
 		p("## Serving\n\n")
 		p("`wrk -t%d -c%d -d%s --latency` with keep-alive on loopback, %d runs per case, interleaved between the servers: `talkstream serve` on the store of the full cycle, "+
 			"and nginx (Debian, `daemon off`, 2 workers, sendfile, `gzip_static on`, no access log, no keep-alive request cap) serving the directory `talkstream build` wrote. "+
-			"gzip: `Accept-Encoding: gzip` (both serve pre-compressed bytes); 304: `If-None-Match` with the server's own ETag. wrk shares the 2 cores with the server.\n\n",
+			"gzip: `Accept-Encoding: gzip` (talkstream compresses an output once and keeps it in its cache; nginx sends the `.gz` build wrote); 304: `If-None-Match` with the server's own ETag. wrk shares the 2 cores with the server.\n\n",
 			o.threads, o.conns, o.serveDur, o.serveRuns)
 		p("| path | request | body | talkstream req/s | p99 | nginx req/s | p99 | talkstream ÷ nginx |\n|---|---|---|---|---|---|---|---|\n")
 		for _, row := range r.serving {

@@ -282,7 +282,8 @@ func cmdRun(args []string) error {
 			if err != nil {
 				return err
 			}
-			res.incrOut = strings.TrimSpace(out.String())
+			lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+			res.incrOut = lines[len(lines)-1] // the build's own summary, after runProc's command line
 			res.incr = append(res.incr, cycleRun{fetchS, buildS, fetchS.add(buildS)})
 		}
 		res.incrMed = medianCycle(res.incr)
