@@ -642,3 +642,32 @@ func TestOpenOddPath(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenTogether: stores opened at once on a new file migrate it once;
+// none fails with "table sources already exists".
+func TestOpenTogether(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "t.db")
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			s, err := Open(context.Background(), path)
+			if err == nil {
+				err = s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got := userVersion(t, s); got != len(migrations) {
+		t.Errorf("user_version = %d, want %d", got, len(migrations))
+	}
+}
