@@ -24,11 +24,14 @@
 //	/tags/{tag}/  /speakers/{id}/  /kinds/{kind}/  /events/{id}/
 //
 // Path segments are slugs: a configured speaker's id, otherwise the label
-// folded to [a-z0-9-] ("Étienne Millon" → etienne-millon). The feeds carry
-// the latest Options.Limit items. Nothing older is lost: past Limit items a
-// stream gets further pages PREFIX/page/2/, /page/3/... each with index.html
-// and feed.json; each JSON Feed page names the next in next_url, and the HTML
-// pages link each other (rel=prev/next and a numbered pager). Every page
+// folded to [a-z0-9-] ("Étienne Millon" → etienne-millon), kept once given.
+// A stream's first page and its feeds carry its newest items; the older ones
+// are on archive pages PREFIX/page/N/ of Options.Limit items each, counted
+// from the oldest (page 1 holds the oldest), so that a new item changes the
+// first page and never an archive page. The first page holds the rest:
+// between Limit and 2×Limit−1 items once the stream has that many. Each
+// JSON Feed page names the next older one in next_url, and the HTML pages
+// link each other (rel=prev/next and a pager). Every page
 // advertises its stream's feeds with <link rel="alternate">. The root also
 // holds sources.opml and the page's own style.css, app.js and favicon.svg.
 //
