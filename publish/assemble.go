@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/talkstream/talkstream/publish/index"
@@ -40,27 +41,33 @@ func (pg *pageData) updated() time.Time {
 
 var fileFormats = map[string]index.Format{fileHTML: index.Card, fileRSS: index.RSS, fileAtom: index.Atom, fileJSON: index.JSON}
 
+// assembled is an output's body, and its gzip form when assembling it made
+// one for free (a feed, from its items' compressed fragments).
+type assembled struct {
+	body, gz []byte
+}
+
 // assemble returns the body of an output.
-func (p *Publisher) assemble(ctx context.Context, s *snapshot, o outputRef) ([]byte, error) {
+func (p *Publisher) assemble(ctx context.Context, s *snapshot, o outputRef) (assembled, error) {
 	if o.fixed != nil {
-		return o.fixed.body, nil
+		return assembled{o.fixed.body, o.fixed.gz}, nil
 	}
 	members, err := p.pageMembers(ctx, o.st, o.n)
 	if err != nil {
-		return nil, err
+		return assembled{}, err
 	}
 	return p.assemblePage(ctx, s, o, members)
 }
 
 // assemblePage returns the body of an output whose members are known.
-func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, members []index.Member) ([]byte, error) {
+func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, members []index.Member) (assembled, error) {
 	ids := make([]string, len(members))
 	for i, m := range members {
 		ids[i] = m.ItemID
 	}
 	frags, err := p.store.Fragments(ctx, fileFormats[o.file], ids)
 	if err != nil {
-		return nil, err
+		return assembled{}, err
 	}
 	pg := &pageData{st: o.st, n: o.n, archive: p.archivePages(o.st)}
 	for _, m := range members {
@@ -71,26 +78,49 @@ func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, 
 			pg.fragments = append(pg.fragments, f)
 		}
 	}
-	var b bytes.Buffer
-	size := 4096
-	for _, f := range pg.fragments {
-		size += len(f)
+	if o.file == fileHTML {
+		var b bytes.Buffer
+		b.Grow(8192 + 2048*len(pg.fragments))
+		if err := p.writeHTML(ctx, &b, s, pg); err != nil {
+			return assembled{}, err
+		}
+		return assembled{body: b.Bytes()}, nil
 	}
-	b.Grow(size)
+	var fr frame
 	switch o.file {
 	case fileRSS:
-		err = p.writeRSS(&b, pg)
+		fr, err = p.rssFrame(pg)
 	case fileAtom:
-		err = p.writeAtom(&b, pg)
-	case fileJSON:
-		err = p.writeJSON(&b, pg)
+		fr, err = p.atomFrame(pg)
 	default:
-		err = p.writeHTML(ctx, &b, s, pg)
+		fr, err = p.jsonFrame(pg)
 	}
 	if err != nil {
-		return nil, err
+		return assembled{}, err
 	}
-	return b.Bytes(), nil
+	// The fragments are compressed segments (deflate.go): the body is their
+	// text in the frame; the gzip form is the segments themselves.
+	var b bytes.Buffer
+	size := len(fr.pre) + len(fr.post)
+	for _, f := range pg.fragments {
+		size += 4 * len(f)
+	}
+	b.Grow(size)
+	b.Write(fr.pre)
+	for i, f := range pg.fragments {
+		if i > 0 {
+			b.Write(fr.sep)
+		}
+		if err := inflateSegments(&b, f); err != nil {
+			return assembled{}, fmt.Errorf("publish: fragment of %s: %w", pg.members[i].ItemID, err)
+		}
+	}
+	b.Write(fr.post)
+	var sep []byte
+	if fr.sep != nil {
+		sep = deflateSegment(fr.sep)
+	}
+	return assembled{body: b.Bytes(), gz: joinedGzip(b.Bytes(), fr.pre, pg.fragments, sep, fr.post)}, nil
 }
 
 // older is the page after this one, towards the oldest items: the newest

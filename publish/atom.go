@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"encoding/xml"
 	"strings"
 	"time"
@@ -113,9 +112,8 @@ func (r *renderer) atomEntry(v *itemView) ([]byte, error) {
 	return encodeXMLElement(e, 1)
 }
 
-// writeAtom assembles one stream's Atom feed: its head, then the entries'
-// fragments in stream order.
-func (p *Publisher) writeAtom(w *bytes.Buffer, pg *pageData) error {
+// atomFrame is one stream's Atom feed around its entries.
+func (p *Publisher) atomFrame(pg *pageData) (frame, error) {
 	st := pg.st
 	head, err := encodeXML(atomFeed{
 		NSMedia:  nsMedia,
@@ -134,7 +132,7 @@ func (p *Publisher) writeAtom(w *bytes.Buffer, pg *pageData) error {
 		Generator: atomGenerator{URI: generatorURI, Name: generatorName},
 	})
 	if err != nil {
-		return err
+		return frame{}, err
 	}
-	return splice(w, head, "\n</feed>", pg.fragments)
+	return splitFrame(head, "\n</feed>", nil)
 }

@@ -64,7 +64,7 @@ func (c *cache) put(e *cached) {
 		return
 	}
 	c.m[e.path] = c.ll.PushFront(e)
-	e.cost = int64(len(e.body)) + 256
+	e.cost = int64(len(e.body)+len(e.gz)) + 256 // gz: a feed's, made with its body
 	c.size += e.cost
 	c.trim()
 }

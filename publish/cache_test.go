@@ -93,3 +93,40 @@ func benchOutput(b *testing.B) []byte {
 	}
 	return s.outputs["/feed.json"].body
 }
+
+// TestJoinedGzip: a feed's gzip form, joined from its items' compressed
+// fragments, is a gzip stream whose every check (CRC-32, size) holds and
+// whose text is the feed's body, byte for byte.
+func TestJoinedGzip(t *testing.T) {
+	items, opts := largeStream()
+	opts.Limit = 20
+	s, err := renderSite(t, opts, items[:100], fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for path, o := range s.outputs {
+		if o.gz == nil {
+			continue
+		}
+		n++
+		zr, err := stdgzip.NewReader(bytes.NewReader(o.gz))
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		zr.Multistream(false)
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		if !bytes.Equal(got, o.body) {
+			t.Errorf("%s: the gzip form's text differs from the body", path)
+		}
+		if len(o.gz) >= len(o.body) {
+			t.Errorf("%s: gzip form of %d bytes for a body of %d", path, len(o.gz), len(o.body))
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d outputs with a joined gzip form", n)
+	}
+}

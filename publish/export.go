@@ -54,7 +54,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 	now := map[string]string{}
 	versions := map[string]int64{}
 	made := map[string]bool{}
-	write := func(o outputRef, etag string, mod time.Time, body func() ([]byte, error)) error {
+	write := func(o outputRef, etag string, mod time.Time, body func() (assembled, error)) error {
 		name := o.fileName()
 		now[name] = etag
 		if old[name] == etag && !full {
@@ -70,9 +70,9 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 				return err
 			}
 			now[name] = etag
-			body = func() ([]byte, error) { return p.assemble(ctx, s, o) }
+			body = func() (assembled, error) { return p.assemble(ctx, s, o) }
 		}
-		b, err := body()
+		out, err := body()
 		if err != nil {
 			return fmt.Errorf("publish: %s: %w", o.path(), err)
 		}
@@ -83,12 +83,12 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 			}
 			made[d] = true
 		}
-		if err := writeFile(file, b, mod); err != nil {
+		if err := writeFile(file, out.body, mod); err != nil {
 			return fmt.Errorf("publish: write %s: %w", o.path(), err)
 		}
-		gz := gzipBytes(b)
-		if o.fixed != nil {
-			gz = o.fixed.gz
+		gz := out.gz
+		if gz == nil {
+			gz = gzipBytes(out.body)
 		}
 		if err := writeFile(file+".gz", gz, mod); err != nil {
 			return fmt.Errorf("publish: write %s.gz: %w", o.path(), err)
@@ -100,7 +100,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 	for _, path := range sortedKeys(s.fixed) {
 		f := s.fixed[path]
 		o := outputRef{fixed: f}
-		if err := write(o, f.etag, f.modTime, func() ([]byte, error) { return f.body, nil }); err != nil {
+		if err := write(o, f.etag, f.modTime, func() (assembled, error) { return assembled{f.body, f.gz}, nil }); err != nil {
 			return stats, err
 		}
 	}
@@ -146,7 +146,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 // (keyset paging). An archive page's members are read to know its ETag;
 // its fragments only when it changed.
 func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamView, unchanged bool, old map[string]string,
-	write func(outputRef, string, time.Time, func() ([]byte, error)) error, stats *ExportStats) error {
+	write func(outputRef, string, time.Time, func() (assembled, error)) error, stats *ExportStats) error {
 	page := func(n int, members []index.Member) error {
 		for _, file := range streamFiles {
 			if n > 0 && !onEveryPage(file) {
@@ -154,7 +154,7 @@ func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamVie
 			}
 			o := outputRef{st: st, n: n, file: file}
 			etag, mod := p.tagOf(s, o, members)
-			err := write(o, etag, mod, func() ([]byte, error) { return p.assemblePage(ctx, s, o, members) })
+			err := write(o, etag, mod, func() (assembled, error) { return p.assemblePage(ctx, s, o, members) })
 			if err != nil {
 				return err
 			}

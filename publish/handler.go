@@ -214,15 +214,17 @@ func (p *Publisher) output(ctx context.Context, s *snapshot, o outputRef, etag s
 		f.err = ctx.Err()
 		return nil, f.err
 	}
-	body, err := p.assemble(ctx, s, o)
+	out, err := p.assemble(ctx, s, o)
 	<-p.assembling
 	if err != nil {
 		f.err = err
 		return nil, err
 	}
-	f.e = &cached{path: path, etag: etag, body: body}
+	f.e = &cached{path: path, etag: etag, body: out.body}
+	if out.gz != nil {
+		f.e.gzOnce.Do(func() { f.e.gz = out.gz })
+	}
 	if o.fixed != nil {
-		f.e.gzOnce.Do(func() { f.e.gz = o.fixed.gz })
 		return f.e, nil // always in memory: not cached twice
 	}
 	p.cache.put(f.e)

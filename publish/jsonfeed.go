@@ -144,11 +144,12 @@ func encodeJSON(v any) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// writeJSON assembles one page of a stream as JSON Feed. Every page is
-// identified by the first page's feed_url and leads to the next older one
-// with next_url, as JSON Feed 1.1 describes for older items: the first
-// page to the newest archive page, each archive page to the one before.
-func (p *Publisher) writeJSON(w *bytes.Buffer, pg *pageData) error {
+// jsonFrame is one page of a stream as JSON Feed around its items, which
+// commas separate. Every page is identified by the first page's feed_url
+// and leads to the next older one with next_url, as JSON Feed 1.1 describes
+// for older items: the first page to the newest archive page, each archive
+// page to the one before.
+func (p *Publisher) jsonFrame(pg *pageData) (frame, error) {
 	st := pg.st
 	f := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
@@ -165,17 +166,8 @@ func (p *Publisher) writeJSON(w *bytes.Buffer, pg *pageData) error {
 	}
 	head, err := encodeJSON(f)
 	if err != nil {
-		return err
+		return frame{}, err
 	}
 	// head ends with "[]}\n": the items go between the brackets.
-	cut := len(head) - len("]}\n")
-	w.Write(head[:cut])
-	for i, frag := range pg.fragments {
-		if i > 0 {
-			w.WriteByte(',')
-		}
-		w.Write(frag)
-	}
-	w.Write(head[cut:])
-	return nil
+	return splitFrame(head, "]}\n", []byte(","))
 }

@@ -1,7 +1,6 @@
 package publish
 
 import (
-	"bytes"
 	"encoding/xml"
 	"strings"
 	"time"
@@ -132,9 +131,9 @@ func joinNames(names []string) string {
 	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 }
 
-// writeRSS assembles one stream's RSS feed: its channel, then the items'
-// fragments in stream order.
-func (p *Publisher) writeRSS(w *bytes.Buffer, pg *pageData) error {
+// rssFrame is one stream's RSS feed around its items: the channel before
+// them, the closing tags after.
+func (p *Publisher) rssFrame(pg *pageData) (frame, error) {
 	st := pg.st
 	ch := rssChannel{
 		Title:         st.title,
@@ -155,7 +154,7 @@ func (p *Publisher) writeRSS(w *bytes.Buffer, pg *pageData) error {
 		Channel: ch,
 	})
 	if err != nil {
-		return err
+		return frame{}, err
 	}
-	return splice(w, head, "\n  </channel>", pg.fragments)
+	return splitFrame(head, "\n  </channel>", nil)
 }

@@ -23,6 +23,7 @@ type testSite struct {
 
 type testOutput struct {
 	body    []byte
+	gz      []byte // the gzip form assembly made, if any
 	kind    int
 	etag    string
 	version string // a fixed output's, for ?v=
@@ -106,7 +107,7 @@ func assembleAll(p *Publisher, st *store.Store) (*testSite, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		s.outputs[path] = &testOutput{body: b, kind: o.kind(), etag: etag, modTime: mod}
+		s.outputs[path] = &testOutput{body: b.body, gz: b.gz, kind: o.kind(), etag: etag, modTime: mod}
 		if o.fixed != nil {
 			s.outputs[path].version = o.fixed.version
 		}

@@ -64,17 +64,18 @@ func encodeXMLElement(v any, depth int) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// splice writes head with the fragments inserted before the last
-// occurrence of end (the closing tags of a document encoded without them).
-func splice(w *bytes.Buffer, head []byte, end string, fragments [][]byte) error {
-	cut := bytes.LastIndex(head, []byte(end))
+// frame is a feed document without its items: pre, the items with sep
+// between them, post.
+type frame struct {
+	pre, post, sep []byte
+}
+
+// splitFrame cuts a document encoded without items before the last
+// occurrence of end (its closing tags, where the items go).
+func splitFrame(doc []byte, end string, sep []byte) (frame, error) {
+	cut := bytes.LastIndex(doc, []byte(end))
 	if cut < 0 {
-		return fmt.Errorf("publish: no %q to insert items before", end)
+		return frame{}, fmt.Errorf("publish: no %q to put items before", end)
 	}
-	w.Write(head[:cut])
-	for _, f := range fragments {
-		w.Write(f)
-	}
-	w.Write(head[cut:])
-	return nil
+	return frame{pre: doc[:cut], post: doc[cut:], sep: sep}, nil
 }
