@@ -103,10 +103,39 @@ func cutSpace(s string) (string, string, bool) {
 	return s, "", false
 }
 
+// The queries publish makes over and over, each a search of an index
+// (TestPublishQueryPlans checks their plans).
+const (
+	// changedItemsQuery takes a row value, so that SQLite seeks to the
+	// cursor in items_rev instead of reading the index from its start for
+	// every batch.
+	changedItemsQuery = `SELECT id, rev, hidden, data FROM items WHERE (rev, id) > (?, ?) ORDER BY rev, id LIMIT ?`
+
+	memberCols = `SELECT item_id, published, updated, hash, changed FROM stream_items`
+
+	// membersAfterQuery is two range searches of the primary key, the rest
+	// of the position's date and the older dates, rather than one OR that
+	// SQLite would answer by reading the stream from its newest member.
+	membersAfterQuery = `SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published = ? AND item_id > ?
+		ORDER BY item_id LIMIT ?) UNION ALL SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published < ?
+		ORDER BY published DESC, item_id LIMIT ?) ORDER BY published DESC, item_id LIMIT ?`
+
+	// membersBeforeQuery is membersAfterQuery read from the oldest end.
+	membersBeforeQuery = `SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published = ? AND item_id < ?
+		ORDER BY item_id DESC LIMIT ?) UNION ALL SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published > ?
+		ORDER BY published, item_id DESC LIMIT ?) ORDER BY published, item_id DESC LIMIT ?`
+)
+
+// removeMembersQuery deletes n items from one stream by item, not by
+// stream: the stream's part of the primary key would have SQLite read every
+// member of the stream.
+func removeMembersQuery(n int) string {
+	return `DELETE FROM stream_items INDEXED BY stream_items_item WHERE item_id IN (` + placeholders(n, 1) + `) AND stream = ?`
+}
+
 // ChangedItems implements index.Store.
 func (s *Store) ChangedItems(ctx context.Context, after index.Cursor, limit int) ([]index.Changed, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, rev, hidden, data FROM items
-		WHERE rev > ? OR (rev = ? AND id > ?) ORDER BY rev, id LIMIT ?`, after.Rev, after.Rev, after.ItemID, limit)
+	rows, err := s.r.QueryContext(ctx, changedItemsQuery, after.Rev, after.ItemID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: changed items: %w", err)
 	}
@@ -211,24 +240,20 @@ func (s *Store) Streams(ctx context.Context) ([]index.Stream, error) {
 // Members implements index.Store: a keyset read of the stream's index, in
 // its order (newest first, ties by item id).
 func (s *Store) Members(ctx context.Context, prefix string, after *index.After, limit int) ([]index.Member, error) {
-	const cols = `SELECT item_id, published, updated, hash, changed FROM stream_items`
 	if after == nil {
-		return s.members(ctx, prefix, limit, cols+` WHERE stream = ? ORDER BY published DESC, item_id LIMIT ?`, prefix, limit)
+		return s.members(ctx, prefix, limit, memberCols+` WHERE stream = ? ORDER BY published DESC, item_id LIMIT ?`, prefix, limit)
 	}
 	p := nanos(after.Published)
-	return s.members(ctx, prefix, limit, cols+` WHERE stream = ? AND (published < ? OR (published = ? AND item_id > ?))
-		ORDER BY published DESC, item_id LIMIT ?`, prefix, p, p, after.ItemID, limit)
+	return s.members(ctx, prefix, limit, membersAfterQuery, prefix, p, after.ItemID, limit, prefix, p, limit, limit)
 }
 
 // MembersFromOldest implements index.Store: the same index read backwards.
 func (s *Store) MembersFromOldest(ctx context.Context, prefix string, before *index.After, limit int) ([]index.Member, error) {
-	const cols = `SELECT item_id, published, updated, hash, changed FROM stream_items`
 	if before == nil {
-		return s.members(ctx, prefix, limit, cols+` WHERE stream = ? ORDER BY published, item_id DESC LIMIT ?`, prefix, limit)
+		return s.members(ctx, prefix, limit, memberCols+` WHERE stream = ? ORDER BY published, item_id DESC LIMIT ?`, prefix, limit)
 	}
 	p := nanos(before.Published)
-	return s.members(ctx, prefix, limit, cols+` WHERE stream = ? AND (published > ? OR (published = ? AND item_id < ?))
-		ORDER BY published, item_id DESC LIMIT ?`, prefix, p, p, before.ItemID, limit)
+	return s.members(ctx, prefix, limit, membersBeforeQuery, prefix, p, before.ItemID, limit, prefix, p, limit, limit)
 }
 
 func (s *Store) members(ctx context.Context, prefix string, limit int, q string, args ...any) ([]index.Member, error) {
@@ -389,8 +414,8 @@ func (t *Tx) RemoveMembers(prefix string, itemIDs []string) error {
 		args[i] = id
 	}
 	err := chunks(args, func(ids []any) error {
-		_, err := t.exec(`DELETE FROM stream_items WHERE stream = ? AND item_id IN (`+placeholders(len(ids), 1)+`)`,
-			append([]any{prefix}, ids...)...)
+		_, err := t.exec(removeMembersQuery(len(ids)),
+			append(ids, prefix)...)
 		return err
 	})
 	if err != nil {

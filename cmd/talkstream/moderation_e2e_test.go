@@ -14,6 +14,10 @@ import (
 )
 
 func TestModeration(t *testing.T) {
+	// Rebuild in batches of two items, so that moderation holds across
+	// the batches a large store is rebuilt in.
+	defer func(n int) { rebuildBatch = n }(rebuildBatch)
+	rebuildBatch = 2
 	cfgPath, _ := demoWorld(t, "")
 	if code, out, errs := cli(t, "fetch", "-config", cfgPath); code != 0 {
 		t.Fatalf("fetch exit %d: %s%s", code, out, errs)
