@@ -104,13 +104,6 @@ func (m matcher) findString(t *text) string {
 	return ""
 }
 
-func (m matcher) findStringSubmatch(t *text) []string {
-	if m.re == nil || !m.possible(t) {
-		return nil
-	}
-	return m.re.FindStringSubmatch(t.s)
-}
-
 // canon maps every rune to the smallest rune that matches it under (?i)
 // (the minimum of its simple case-folding orbit: "k", "K" and the Kelvin
 // sign all become "K"), so that a case-insensitive literal is found in a

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"path"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/talkstream/talkstream"
@@ -55,14 +56,9 @@ func newFixed(path, contentType string, kind int, body []byte, mod time.Time) *f
 func (p *Publisher) fixedOutputs(s *snapshot, sources []talkstream.Source) error {
 	s.fixed = map[string]*fixedOutput{}
 	s.assets = map[string]string{}
-	for _, name := range []string{"style.css", "app.js", "favicon.svg"} {
-		body, err := staticFS.ReadFile("static/" + name)
-		if err != nil {
-			return err
-		}
-		o := newFixed("/"+name, assetTypes[path.Ext(name)], kindAsset, body, epoch)
+	for _, o := range assets() {
 		s.fixed[o.path] = o
-		s.assets[name] = o.version[:assetVersionLen]
+		s.assets[strings.TrimPrefix(o.path, "/")] = o.version[:assetVersionLen]
 	}
 	body, err := opml(p.opts.Title, sources)
 	if err != nil {
@@ -75,3 +71,17 @@ func (p *Publisher) fixedOutputs(s *snapshot, sources []talkstream.Source) error
 	s.fixed["/sources.opml"] = newFixed("/sources.opml", "text/x-opml; charset=utf-8", kindFeed, body, mod)
 	return nil
 }
+
+// assets are the page's own files, embedded in the binary: read, hashed and
+// compressed once per process, not at every Sync.
+var assets = sync.OnceValue(func() []*fixedOutput {
+	var out []*fixedOutput
+	for _, name := range []string{"style.css", "app.js", "favicon.svg"} {
+		body, err := staticFS.ReadFile("static/" + name)
+		if err != nil {
+			panic(err) // embedded by go:embed above: always there
+		}
+		out = append(out, newFixed("/"+name, assetTypes[path.Ext(name)], kindAsset, body, epoch))
+	}
+	return out
+})
