@@ -677,3 +677,21 @@ func checkLocal(t *testing.T, s *testSite, base *url.URL, href string) {
 		t.Errorf("link %q (%s) leads to no output", href, u.Path)
 	}
 }
+
+// TestSourceWarning: a source read with a warning shows as such on the main
+// page, with its reason, and counts as not healthy.
+func TestSourceWarning(t *testing.T) {
+	sources := fixtureSources()
+	sources[0].State.Warning = "1 item lost: unclosed <itunes:category>"
+	s, err := renderSite(t, fixtureOptions(), fixtureItems(), sources, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(body(t, s, "/"))
+	for _, w := range []string{`<li class="state-warning">`, `<strong>warning</strong>`,
+		`1 item lost: unclosed &lt;itunes:category&gt;`, `3 of 6 healthy`} {
+		if !strings.Contains(page, w) {
+			t.Errorf("main page lacks %s", w)
+		}
+	}
+}

@@ -101,3 +101,39 @@ func TestHandlerConditional(t *testing.T) {
 		t.Errorf("counted %d requests, %d not modified; want 4, 2", total, nm)
 	}
 }
+
+// TestAddEntry: one new entry, newer than the rest, in one feed; the
+// feed's other entries and every other feed stay byte for byte the same.
+func TestAddEntry(t *testing.T) {
+	w, fresh := New(Options{Sources: 10, Entries: 5}), New(Options{Sources: 10, Entries: 5})
+	for i := range w.Feeds {
+		before := w.Feeds[i].Body
+		etag := w.Feeds[i].ETag
+		w.AddEntry(i)
+		f := &w.Feeds[i]
+		if f.ETag == etag {
+			t.Errorf("%s: ETag unchanged by a new entry", f.ID)
+		}
+		feed, err := gofeed.NewParser().Parse(bytes.NewReader(f.Body))
+		if err != nil {
+			t.Fatalf("%s: %v", f.ID, err)
+		}
+		old, _ := gofeed.NewParser().Parse(bytes.NewReader(before))
+		if len(feed.Items) != f.Entries+1 {
+			t.Fatalf("%s: %d items after AddEntry, want %d", f.ID, len(feed.Items), f.Entries+1)
+		}
+		if !feed.Items[0].PublishedParsed.After(*old.Items[0].PublishedParsed) {
+			t.Errorf("%s: the new entry is not the newest", f.ID)
+		}
+		for j, it := range old.Items {
+			if got := feed.Items[j+1]; got.Title != it.Title || got.Link != it.Link || got.Content != it.Content || got.Description != it.Description {
+				t.Errorf("%s: entry %d changed when another was added", f.ID, j)
+			}
+		}
+		for k := range w.Feeds {
+			if k > i && !bytes.Equal(w.Feeds[k].Body, fresh.Feeds[k].Body) {
+				t.Errorf("%s changed when %s got an entry", w.Feeds[k].ID, f.ID)
+			}
+		}
+	}
+}
