@@ -149,6 +149,13 @@ type Entry struct {
 	Event    string   // free text such as "FOSDEM 2014"
 	Tags     []string
 	Links    []Link // further links with their roles (video, slides, paper...)
+
+	// A talk's schedule, for sources that know it (conference schedules,
+	// calendars, event pages); zero when unknown.
+	Start    time.Time     // when the talk begins, in its own time zone
+	AllDay   bool          // Start is a date only: the time of day is unknown
+	Duration time.Duration // zero when unknown
+	Location string        // room and/or venue, as the source names it
 }
 
 // Video describes a video on a platform, built from its id.
@@ -192,6 +199,13 @@ type Item struct {
 	Speakers  []string  // speaker ids (configured) or names (found only in a feed)
 	Event     string    // event id with year, e.g. "fosdem-2014"
 	Tags      []string
+	// When and where the talk takes place, from the entry that knows best;
+	// Start is zero when no entry gives it. An item whose Start lies in
+	// the future is upcoming.
+	Start     time.Time
+	AllDay    bool
+	Duration  time.Duration
+	Location  string
 	Video     *Video
 	Thumbnail string
 	Links     []Link      // every distinct page of the item (one per canonical URL, tracking parameters removed)
