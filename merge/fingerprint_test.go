@@ -33,7 +33,7 @@ func TestFingerprint(t *testing.T) {
 		"title window":    func(o *Options) { o.TitleWindow = 7 * 24 * time.Hour },
 		"priority":        func(o *Options) { o.Priority = []string{"youtube"} },
 		"hide":            func(o *Options) { o.Hide = []string{"abc"} },
-		"split":           func(o *Options) { o.Split = []Split{{Item: "abc", Entries: []EntryRef{{"blog", "1"}}}} },
+		"split":           func(o *Options) { o.Split = []Split{{Item: "abc", Entries: []EntryRef{{Source: "blog", Entry: "1"}}}} },
 		"another source":  func(o *Options) { o.Sources = append(o.Sources, talkstream.Source{ID: "yt"}) },
 		"another speaker": func(o *Options) { o.Speakers = append(o.Speakers, Speaker{ID: "mort", Name: "Richard Mortier"}) },
 	}

@@ -13,14 +13,6 @@ type Split struct {
 	Entries []EntryRef // at least one
 }
 
-// EntryRef names one entry: its source id and its id inside the source,
-// as `talkstream explain` prints them ("source-id/entry-id").
-type EntryRef struct {
-	Source, Entry string
-}
-
-func (r EntryRef) String() string { return r.Source + "/" + r.Entry }
-
 // ParseEntryRef parses "source-id/entry-id"; source ids have no "/", entry
 // ids (often URLs) may.
 func ParseEntryRef(s string) (EntryRef, bool) {

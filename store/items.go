@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"github.com/talkstream/talkstream"
-	"github.com/talkstream/talkstream/merge"
+	"github.com/talkstream/talkstream/merge/ledger"
 )
 
-// The batched side of merge.Tx. Merging one feed costs a handful of
+// The batched side of ledger.Tx. Merging one feed costs a handful of
 // statements per batch of entries rather than a dozen per entry: with a
 // pure-Go SQLite, running a statement costs several microseconds whatever
 // it does, so batching is most of the speed of a large merge.
@@ -39,9 +39,9 @@ func placeholders(n, width int) string {
 	return strings.TrimSuffix(strings.Repeat(group+",", n), ",")
 }
 
-// EntryStates implements merge.Tx.
-func (t *Tx) EntryStates(sourceID string, entryIDs []string) (map[string]*merge.StoredEntry, error) {
-	out := map[string]*merge.StoredEntry{}
+// EntryStates implements ledger.Tx.
+func (t *Tx) EntryStates(sourceID string, entryIDs []string) (map[string]*ledger.StoredEntry, error) {
+	out := map[string]*ledger.StoredEntry{}
 	err := chunks(entryIDs, func(ids []string) error {
 		args := []any{sourceID}
 		for _, id := range ids {
@@ -54,7 +54,7 @@ func (t *Tx) EntryStates(sourceID string, entryIDs []string) (map[string]*merge.
 		}
 		defer rows.Close()
 		for rows.Next() {
-			se := &merge.StoredEntry{SourceID: sourceID}
+			se := &ledger.StoredEntry{SourceID: sourceID}
 			var role string
 			var first, changed int64
 			if err := rows.Scan(&se.EntryID, &se.ItemID, &se.Hash, &role, &first, &changed, &se.Why); err != nil {
@@ -87,9 +87,9 @@ func ownersKeysQuery(n int) string {
 		WHERE k.key IN (` + placeholders(n, 1) + `)`
 }
 
-// Owners implements merge.Tx.
-func (t *Tx) Owners(keys []string, ranges []merge.KeyRange) (map[string]merge.KeyOwner, error) {
-	out := map[string]merge.KeyOwner{}
+// Owners implements ledger.Tx.
+func (t *Tx) Owners(keys []string, ranges []ledger.KeyRange) (map[string]ledger.KeyOwner, error) {
+	out := map[string]ledger.KeyOwner{}
 	scan := func(q string, args []any) error {
 		rows, err := t.query(q, args...)
 		if err != nil {
@@ -98,7 +98,7 @@ func (t *Tx) Owners(keys []string, ranges []merge.KeyRange) (map[string]merge.Ke
 		defer rows.Close()
 		for rows.Next() {
 			var k string
-			var o merge.KeyOwner
+			var o ledger.KeyOwner
 			if err := rows.Scan(&k, &o.ItemID, &o.Created); err != nil {
 				return err
 			}
@@ -114,7 +114,7 @@ func (t *Tx) Owners(keys []string, ranges []merge.KeyRange) (map[string]merge.Ke
 		return scan(ownersKeysQuery(len(ks)), args)
 	})
 	if err == nil {
-		err = chunks(ranges, func(rs []merge.KeyRange) error {
+		err = chunks(ranges, func(rs []ledger.KeyRange) error {
 			args := make([]any, 0, 2*len(rs))
 			for _, r := range rs {
 				args = append(args, r.From, r.To)
@@ -128,9 +128,9 @@ func (t *Tx) Owners(keys []string, ranges []merge.KeyRange) (map[string]merge.Ke
 	return out, nil
 }
 
-// PutEntries implements merge.Tx.
-func (t *Tx) PutEntries(es []*merge.StoredEntry) error {
-	err := chunks(es, func(es []*merge.StoredEntry) error {
+// PutEntries implements ledger.Tx.
+func (t *Tx) PutEntries(es []*ledger.StoredEntry) error {
+	err := chunks(es, func(es []*ledger.StoredEntry) error {
 		args := make([]any, 0, 9*len(es))
 		for _, se := range es {
 			data, err := json.Marshal(se.Entry)
@@ -152,9 +152,9 @@ func (t *Tx) PutEntries(es []*merge.StoredEntry) error {
 	return nil
 }
 
-// EntriesOfItems implements merge.Tx.
-func (t *Tx) EntriesOfItems(itemIDs []string) (map[string][]merge.StoredEntry, error) {
-	out := map[string][]merge.StoredEntry{}
+// EntriesOfItems implements ledger.Tx.
+func (t *Tx) EntriesOfItems(itemIDs []string) (map[string][]ledger.StoredEntry, error) {
+	out := map[string][]ledger.StoredEntry{}
 	err := chunks(itemIDs, func(ids []string) error {
 		args := make([]any, len(ids))
 		for i, id := range ids {
@@ -183,15 +183,15 @@ func (t *Tx) EntriesOfItems(itemIDs []string) (map[string][]merge.StoredEntry, e
 }
 
 // SaveItem stores one item with its keys and tags (see SaveItems).
-func (t *Tx) SaveItem(r *merge.ItemRecord) error {
-	return t.SaveItems([]*merge.ItemRecord{r})
+func (t *Tx) SaveItem(r *ledger.ItemRecord) error {
+	return t.SaveItems([]*ledger.ItemRecord{r})
 }
 
-// SaveItems implements merge.Tx: the item rows (a replaced item keeps its
+// SaveItems implements ledger.Tx: the item rows (a replaced item keeps its
 // creation order; new ones are numbered in the order given), then their
 // keys and tags. A key belongs to one item: a key another item held moves
 // to the one saved.
-func (t *Tx) SaveItems(rs []*merge.ItemRecord) error {
+func (t *Tx) SaveItems(rs []*ledger.ItemRecord) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -203,7 +203,7 @@ func (t *Tx) SaveItems(rs []*merge.ItemRecord) error {
 	if err != nil {
 		return fmt.Errorf("store: items: %w", err)
 	}
-	err = chunks(rs, func(rs []*merge.ItemRecord) error {
+	err = chunks(rs, func(rs []*ledger.ItemRecord) error {
 		args := make([]any, 0, 7*len(rs))
 		for _, r := range rs {
 			stored := *r.Item
@@ -283,7 +283,7 @@ func (t *Tx) SaveItems(rs []*merge.ItemRecord) error {
 	return nil
 }
 
-// ItemCreated implements merge.Tx.
+// ItemCreated implements ledger.Tx.
 func (t *Tx) ItemCreated(itemID string) (int64, bool, error) {
 	var seq int64
 	err := t.queryRow(`SELECT seq FROM items WHERE id = ?`, itemID).Scan(&seq)

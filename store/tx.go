@@ -9,10 +9,10 @@ import (
 	"strings"
 
 	"github.com/talkstream/talkstream"
-	"github.com/talkstream/talkstream/merge"
+	"github.com/talkstream/talkstream/merge/ledger"
 )
 
-// Tx is one write transaction. It implements merge.Tx.
+// Tx is one write transaction. It implements ledger.Tx.
 type Tx struct {
 	ctx    context.Context
 	tx     *sql.Tx
@@ -22,7 +22,7 @@ type Tx struct {
 	rev    int64                // this transaction's item revision, once taken (published.go)
 }
 
-var _ merge.Tx = (*Tx)(nil)
+var _ ledger.Tx = (*Tx)(nil)
 
 // PutSourceState records a source's fetch state.
 func (t *Tx) PutSourceState(id string, st talkstream.FetchState) error {
@@ -49,8 +49,8 @@ func (t *Tx) PutSourceState(id string, st talkstream.FetchState) error {
 	return nil
 }
 
-// Entry implements merge.Tx.
-func (t *Tx) Entry(sourceID, entryID string) (*merge.StoredEntry, error) {
+// Entry implements ledger.Tx.
+func (t *Tx) Entry(sourceID, entryID string) (*ledger.StoredEntry, error) {
 	row := t.queryRow(`SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
 		FROM entries WHERE source_id = ? AND entry_id = ?`, sourceID, entryID)
 	se, err := scanEntry(row)
@@ -65,8 +65,8 @@ func (t *Tx) Entry(sourceID, entryID string) (*merge.StoredEntry, error) {
 
 type scanner interface{ Scan(...any) error }
 
-func scanEntry(row scanner) (*merge.StoredEntry, error) {
-	var se merge.StoredEntry
+func scanEntry(row scanner) (*ledger.StoredEntry, error) {
+	var se ledger.StoredEntry
 	var role, data string
 	var first, changed int64
 	if err := row.Scan(&se.SourceID, &se.EntryID, &se.ItemID, &se.Hash, &role, &first, &changed, &se.Why, &data); err != nil {
@@ -80,9 +80,9 @@ func scanEntry(row scanner) (*merge.StoredEntry, error) {
 	return &se, nil
 }
 
-// ItemsByKeys implements merge.Tx; the lookup is by primary key.
-func (t *Tx) ItemsByKeys(keys []string) (map[string]merge.KeyOwner, error) {
-	out := map[string]merge.KeyOwner{}
+// ItemsByKeys implements ledger.Tx; the lookup is by primary key.
+func (t *Tx) ItemsByKeys(keys []string) (map[string]ledger.KeyOwner, error) {
+	out := map[string]ledger.KeyOwner{}
 	if len(keys) == 0 {
 		return out, nil
 	}
@@ -99,7 +99,7 @@ func (t *Tx) ItemsByKeys(keys []string) (map[string]merge.KeyOwner, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var k string
-		var o merge.KeyOwner
+		var o ledger.KeyOwner
 		if err := rows.Scan(&k, &o.ItemID, &o.Created); err != nil {
 			return nil, fmt.Errorf("store: keys: %w", err)
 		}
@@ -108,8 +108,8 @@ func (t *Tx) ItemsByKeys(keys []string) (map[string]merge.KeyOwner, error) {
 	return out, rows.Err()
 }
 
-// PutEntry implements merge.Tx.
-func (t *Tx) PutEntry(se *merge.StoredEntry) error {
+// PutEntry implements ledger.Tx.
+func (t *Tx) PutEntry(se *ledger.StoredEntry) error {
 	data, err := json.Marshal(se.Entry)
 	if err != nil {
 		return fmt.Errorf("store: entry %s/%s: %w", se.SourceID, se.EntryID, err)
@@ -125,7 +125,7 @@ func (t *Tx) PutEntry(se *merge.StoredEntry) error {
 	return nil
 }
 
-// DeleteEntry implements merge.Tx.
+// DeleteEntry implements ledger.Tx.
 func (t *Tx) DeleteEntry(sourceID, entryID string) error {
 	if _, err := t.exec(`DELETE FROM entries WHERE source_id = ? AND entry_id = ?`, sourceID, entryID); err != nil {
 		return fmt.Errorf("store: delete entry %s/%s: %w", sourceID, entryID, err)
@@ -133,15 +133,15 @@ func (t *Tx) DeleteEntry(sourceID, entryID string) error {
 	return nil
 }
 
-// ItemEntries implements merge.Tx.
-func (t *Tx) ItemEntries(itemID string) ([]merge.StoredEntry, error) {
+// ItemEntries implements ledger.Tx.
+func (t *Tx) ItemEntries(itemID string) ([]ledger.StoredEntry, error) {
 	rows, err := t.query(`SELECT source_id, entry_id, item_id, hash, role, first_seen, changed, why, data
 		FROM entries WHERE item_id = ? ORDER BY first_seen, source_id, entry_id`, itemID)
 	if err != nil {
 		return nil, fmt.Errorf("store: entries of %s: %w", itemID, err)
 	}
 	defer rows.Close()
-	var out []merge.StoredEntry
+	var out []ledger.StoredEntry
 	for rows.Next() {
 		se, err := scanEntry(rows)
 		if err != nil {
@@ -152,7 +152,7 @@ func (t *Tx) ItemEntries(itemID string) ([]merge.StoredEntry, error) {
 	return out, rows.Err()
 }
 
-// MoveEntries implements merge.Tx.
+// MoveEntries implements ledger.Tx.
 func (t *Tx) MoveEntries(from, to string) error {
 	if err := t.unpublish([]any{from}); err != nil {
 		return fmt.Errorf("store: merge item %s into %s: %w", from, to, err)
@@ -174,10 +174,10 @@ func (t *Tx) MoveEntries(from, to string) error {
 // PutItem stores an item that is not hidden with its keys and tags (see
 // SaveItem).
 func (t *Tx) PutItem(item *talkstream.Item, keys []string) error {
-	return t.SaveItem(&merge.ItemRecord{Item: item, Keys: keys})
+	return t.SaveItem(&ledger.ItemRecord{Item: item, Keys: keys})
 }
 
-// DeleteItem implements merge.Tx.
+// DeleteItem implements ledger.Tx.
 func (t *Tx) DeleteItem(itemID string) error {
 	if err := t.unpublish([]any{itemID}); err != nil {
 		return fmt.Errorf("store: delete item %s: %w", itemID, err)
