@@ -9,7 +9,9 @@ import (
 	"github.com/talkstream/talkstream"
 )
 
-func TestClaimSources(t *testing.T) {
+func TestClaimSources(t *testing.T) { forEngines(t, testClaimSources) }
+
+func testClaimSources(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	due := now.Add(-time.Minute)

@@ -274,7 +274,7 @@ func (t *Tx) SaveItems(rs []*ledger.ItemRecord) error {
 		for _, p := range tv {
 			args = append(args, p[0], p[1])
 		}
-		_, err := t.exec(`INSERT OR IGNORE INTO tags (item_id, tag) VALUES `+placeholders(len(tv), 2), args...)
+		_, err := t.exec(`INSERT INTO tags (item_id, tag) VALUES `+placeholders(len(tv), 2)+` ON CONFLICT DO NOTHING`, args...)
 		return err
 	})
 	if err != nil {

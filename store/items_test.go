@@ -62,7 +62,9 @@ func TestQueryPlans(t *testing.T) {
 	}
 }
 
-func TestOwnersAndSaveItems(t *testing.T) {
+func TestOwnersAndSaveItems(t *testing.T) { forEngines(t, testOwnersAndSaveItems) }
+
+func testOwnersAndSaveItems(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	item := func(id string, tags ...string) *talkstream.Item {
@@ -161,7 +163,9 @@ func TestOwnersAndSaveItems(t *testing.T) {
 
 // TestSaveItemsManyInOneBatch crosses the batch size, so that chunking and
 // the numbering of new items are exercised.
-func TestSaveItemsManyInOneBatch(t *testing.T) {
+func TestSaveItemsManyInOneBatch(t *testing.T) { forEngines(t, testSaveItemsManyInOneBatch) }
+
+func testSaveItemsManyInOneBatch(t *testing.T) {
 	s, _ := openTemp(t)
 	const n = 2*batch + 7
 	update(t, s, func(tx *Tx) error {
@@ -204,7 +208,9 @@ func TestSaveItemsManyInOneBatch(t *testing.T) {
 // each meeting statements the store has not prepared yet: preparing them
 // for the store after a commit must not wait on a transaction that waits
 // on the cache (a deadlock the ingest tests once found).
-func TestStatementCacheConcurrent(t *testing.T) {
+func TestStatementCacheConcurrent(t *testing.T) { forEngines(t, testStatementCacheConcurrent) }
+
+func testStatementCacheConcurrent(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	done := make(chan error)

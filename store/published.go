@@ -55,8 +55,8 @@ func (t *Tx) itemRev() (int64, error) {
 func (t *Tx) unpublish(ids []any) error {
 	return chunks(ids, func(ids []any) error {
 		in := placeholders(len(ids), 1)
-		if _, err := t.exec(`INSERT OR IGNORE INTO dirty_streams (prefix)
-			SELECT DISTINCT stream FROM stream_items WHERE item_id IN (`+in+`)`, ids...); err != nil {
+		if _, err := t.exec(`INSERT INTO dirty_streams (prefix)
+			SELECT DISTINCT stream FROM stream_items WHERE item_id IN (`+in+`) ON CONFLICT DO NOTHING`, ids...); err != nil {
 			return err
 		}
 		if _, err := t.exec(`DELETE FROM stream_items WHERE item_id IN (`+in+`)`, ids...); err != nil {
@@ -117,18 +117,19 @@ const (
 	// of the position's date and the older dates, rather than one OR that
 	// SQLite would answer by reading the stream from its newest member.
 	membersAfterQuery = `SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published = ? AND item_id > ?
-		ORDER BY item_id LIMIT ?) UNION ALL SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published < ?
-		ORDER BY published DESC, item_id LIMIT ?) ORDER BY published DESC, item_id LIMIT ?`
+		ORDER BY item_id LIMIT ?) AS same_date UNION ALL SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published < ?
+		ORDER BY published DESC, item_id LIMIT ?) AS older ORDER BY published DESC, item_id LIMIT ?`
 
 	// membersBeforeQuery is membersAfterQuery read from the oldest end.
 	membersBeforeQuery = `SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published = ? AND item_id < ?
-		ORDER BY item_id DESC LIMIT ?) UNION ALL SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published > ?
-		ORDER BY published, item_id DESC LIMIT ?) ORDER BY published, item_id DESC LIMIT ?`
+		ORDER BY item_id DESC LIMIT ?) AS same_date UNION ALL SELECT * FROM (` + memberCols + ` WHERE stream = ? AND published > ?
+		ORDER BY published, item_id DESC LIMIT ?) AS newer ORDER BY published, item_id DESC LIMIT ?`
 )
 
 // removeMembersQuery deletes n items from one stream by item, not by
 // stream: the stream's part of the primary key would have SQLite read every
-// member of the stream.
+// member of the stream. (PostgreSQL chooses the index itself: engine.go
+// drops the hint.)
 func removeMembersQuery(n int) string {
 	return `DELETE FROM stream_items INDEXED BY stream_items_item WHERE item_id IN (` + placeholders(n, 1) + `) AND stream = ?`
 }
@@ -397,7 +398,7 @@ func (t *Tx) AddMembers(prefix string, ms []index.Member) error {
 			args = append(args, prefix, nanos(m.Published), m.ItemID, nanos(m.Updated), m.Hash, nanos(m.Changed))
 		}
 		_, err := t.exec(`INSERT INTO stream_items (stream, published, item_id, updated, hash, changed) VALUES `+
-			placeholders(len(ms), 6)+` ON CONFLICT DO UPDATE SET updated = excluded.updated, hash = excluded.hash,
+			placeholders(len(ms), 6)+` ON CONFLICT (stream, published, item_id) DO UPDATE SET updated = excluded.updated, hash = excluded.hash,
 			changed = excluded.changed`, args...)
 		return err
 	})
@@ -447,7 +448,7 @@ func (t *Tx) MarkDirty(prefixes []string) error {
 		for i, p := range ps {
 			args[i] = p
 		}
-		_, err := t.exec(`INSERT OR IGNORE INTO dirty_streams (prefix) VALUES `+placeholders(len(ps), 1), args...)
+		_, err := t.exec(`INSERT INTO dirty_streams (prefix) VALUES `+placeholders(len(ps), 1)+` ON CONFLICT DO NOTHING`, args...)
 		return err
 	})
 	if err != nil {
@@ -458,7 +459,7 @@ func (t *Tx) MarkDirty(prefixes []string) error {
 
 // MarkAllDirty implements index.Tx.
 func (t *Tx) MarkAllDirty() error {
-	if _, err := t.exec(`INSERT OR IGNORE INTO dirty_streams (prefix) SELECT prefix FROM streams`); err != nil {
+	if _, err := t.exec(`INSERT INTO dirty_streams (prefix) SELECT prefix FROM streams WHERE true ON CONFLICT DO NOTHING`); err != nil {
 		return fmt.Errorf("store: dirty streams: %w", err)
 	}
 	return nil

@@ -32,8 +32,12 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time, keep map[string]boo
 	p := Pruned{BytesBefore: s.size()}
 	var old []any
 	err := s.Update(ctx, func(tx *Tx) error {
+		published := `json_extract(data, '$.Published')`
+		if s.e.postgres {
+			published = `data::jsonb->>'Published'`
+		}
 		rows, err := tx.tx.QueryContext(ctx, `SELECT item_id, source_id, first_seen,
-			COALESCE(json_extract(data, '$.Published'), '') FROM entries`)
+			COALESCE(`+published+`, '') FROM entries`)
 		if err != nil {
 			return err
 		}
@@ -99,8 +103,16 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time, keep map[string]boo
 }
 
 // compact vacuums the database when enough of it is free, then truncates
-// the WAL (VACUUM writes the whole file through it).
+// the WAL (VACUUM writes the whole file through it). PostgreSQL's
+// autovacuum gives freed space back to its tables by itself: there, compact
+// only refreshes the planner's statistics after a large delete.
 func (s *Store) compact(ctx context.Context) (bool, error) {
+	if s.e.postgres {
+		if _, err := s.w.ExecContext(ctx, `ANALYZE`); err != nil {
+			return false, fmt.Errorf("store: analyze: %w", err)
+		}
+		return false, nil
+	}
 	var free, pages int64
 	if err := s.w.QueryRowContext(ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
 		return false, fmt.Errorf("store: compact: %w", err)
@@ -120,9 +132,16 @@ func (s *Store) compact(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// size is the bytes the database takes on disk: the file and its WAL.
+// size is the bytes the database takes on disk: the file and its WAL
+// (PostgreSQL: the database's own figure).
 func (s *Store) size() int64 {
 	var n int64
+	if s.e.postgres {
+		if err := s.r.QueryRowContext(context.Background(), `SELECT pg_database_size(current_database())`).Scan(&n); err != nil {
+			return 0
+		}
+		return n
+	}
 	for _, p := range []string{s.path, s.path + "-wal"} {
 		if fi, err := os.Stat(p); err == nil {
 			n += fi.Size()

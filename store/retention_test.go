@@ -15,7 +15,9 @@ import (
 // TestPrune: items whose every entry is older than the cutoff go, with
 // their entries, keys, tags and aliases; everything else stays whole; the
 // file shrinks after a large prune.
-func TestPrune(t *testing.T) {
+func TestPrune(t *testing.T) { forEngines(t, testPrune) }
+
+func testPrune(t *testing.T) {
 	ctx := context.Background()
 	s, _ := openTemp(t)
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -86,7 +88,9 @@ func TestPrune(t *testing.T) {
 	if want := 1 + 1 + 1 + 1500; p.Items != want || p.Entries != want+1 {
 		t.Errorf("pruned %d items, %d entries; want %d and %d", p.Items, p.Entries, want, want+1)
 	}
-	if !p.Vacuumed || p.BytesAfter*2 > p.BytesBefore {
+	// SQLite gives the pages back by vacuuming; PostgreSQL's autovacuum
+	// reuses them in place, so its database keeps its size.
+	if !onPostgres(t) && (!p.Vacuumed || p.BytesAfter*2 > p.BytesBefore) {
 		t.Errorf("the file did not shrink: %+v", p)
 	}
 	items, err := s.Items(ctx, 0)

@@ -39,7 +39,7 @@ func (c *stmtCache) get(query string) *sql.Stmt {
 // It never holds the lock while preparing: preparing waits for the writer
 // connection, which another goroutine's transaction may hold while it
 // looks statements up here.
-func (c *stmtCache) fill(ctx context.Context, db *sql.DB, queries []string) {
+func (c *stmtCache) fill(ctx context.Context, db *db, queries []string) {
 	if len(queries) == 0 {
 		return
 	}
@@ -134,6 +134,9 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 // it, so that what follows does not pay for earlier writes (benchmarks
 // after a bulk load, backups).
 func (s *Store) Checkpoint(ctx context.Context) error {
+	if s.e.postgres {
+		return nil // the server checkpoints on its own schedule
+	}
 	_, err := s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
 	return err
 }

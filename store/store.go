@@ -1,9 +1,15 @@
-// Package store keeps talkstream's state in one SQLite file (modernc.org/sqlite,
-// pure Go): each source's fetch state, the entries each source published, the
-// unified items, their cross-source keys and tags. Writes go through one
-// writer connection, one transaction per fetched source, so a crash never
-// leaves half a source written; reads use a separate pool and never block
-// the writer (WAL).
+// Package store keeps talkstream's state: each source's fetch state, the
+// entries each source published, the unified items, their cross-source keys
+// and tags, and what publish keeps of them. It implements merge/ledger and
+// publish/index on two engines: one SQLite file (modernc.org/sqlite, pure
+// Go), the default, and PostgreSQL (pgx), which several talkstream
+// processes can share (postgres.go).
+//
+// Writes are one transaction per fetched source, so a crash never leaves
+// half a source written, and they are serialised: SQLite has one writer
+// connection; on PostgreSQL each write transaction first takes an advisory
+// lock, so merges made by several instances see each other's keys. Reads
+// never wait for the writer (WAL on SQLite, MVCC on PostgreSQL).
 package store
 
 import (
@@ -28,9 +34,10 @@ var ErrNotFound = errors.New("not found")
 
 // Store is an open talkstream database.
 type Store struct {
-	path  string
-	w     *sql.DB   // one connection: SQLite has one writer
-	r     *sql.DB   // read pool
+	path  string    // the SQLite file, or the PostgreSQL URL without its password
+	e     *engine   // engine.go
+	w     *db       // SQLite: one connection, it has one writer; PostgreSQL: the pool
+	r     *db       // read pool (PostgreSQL: the same pool as w)
 	stmts stmtCache // statements prepared on w, reused by every transaction (stmt.go)
 }
 
@@ -58,20 +65,30 @@ func dsn(path string, readOnly bool) string {
 	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
 }
 
-// Open opens (creating if needed) the database at path and migrates it.
-func Open(ctx context.Context, path string) (*Store, error) {
+// Open opens (creating if needed) the database and migrates it. database
+// is a SQLite file's path or a PostgreSQL URL (postgres:// or
+// postgresql://).
+func Open(ctx context.Context, database string) (*Store, error) {
+	if IsPostgres(database) {
+		return openPostgres(ctx, database)
+	}
+	return openSQLite(ctx, database)
+}
+
+func openSQLite(ctx context.Context, path string) (*Store, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return nil, fmt.Errorf("store: %w", err)
 		}
 	}
+	e := &engine{}
 	w, err := sql.Open("sqlite", dsn(path, false))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
-	s := &Store{path: path, w: w}
+	s := &Store{path: path, e: e, w: &db{DB: w, e: e}}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err
@@ -82,43 +99,62 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	r.SetMaxOpenConns(4)
-	s.r = r
+	s.r = &db{DB: r, e: e}
 	return s, nil
 }
 
 // Close closes both connection pools.
 func (s *Store) Close() error {
 	s.stmts.close()
+	if s.r == s.w {
+		return s.w.Close()
+	}
 	return errors.Join(s.r.Close(), s.w.Close())
 }
+
+// Engine names the database engine: "sqlite" or "postgres".
+func (s *Store) Engine() string { return s.e.String() }
+
+// Name is the database as the user named it, without a password.
+func (s *Store) Name() string { return s.path }
 
 // migrate brings the schema up to date in one write transaction (BEGIN
 // IMMEDIATE: see dsn), reading the schema version inside it, so that
 // processes started together on a new file migrate it once: the others wait
 // for the first, then find nothing to do.
+//
+// On PostgreSQL the transaction first takes an advisory lock (postgres.go),
+// which does the same across machines.
 func (s *Store) migrate(ctx context.Context) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: open %s: %w", s.path, err)
 	}
 	defer tx.Rollback()
-	var version int
-	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+	steps := migrations
+	if s.e.postgres {
+		steps = pgMigrations
+	}
+	version, err := s.schemaVersion(ctx, tx)
+	if err != nil {
 		return fmt.Errorf("store: open %s: %w", s.path, err)
 	}
-	if version > len(migrations) {
-		return fmt.Errorf("store: %s has schema version %d, newer than this talkstream knows (%d)", s.path, version, len(migrations))
+	if version > len(steps) {
+		return fmt.Errorf("store: %s has schema version %d, newer than this talkstream knows (%d)", s.path, version, len(steps))
 	}
-	if version == len(migrations) {
+	if version == len(steps) {
 		return nil
 	}
-	for i := version; i < len(migrations); i++ {
-		if _, err := tx.ExecContext(ctx, migrations[i]); err != nil {
+	for i := version; i < len(steps); i++ {
+		if steps[i] == "" {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, steps[i]); err != nil {
 			return fmt.Errorf("store: migration %d: %w", i+1, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", len(migrations))); err != nil {
-		return fmt.Errorf("store: migration %d: %w", len(migrations), err)
+	if err := s.setSchemaVersion(ctx, tx, len(steps)); err != nil {
+		return fmt.Errorf("store: migration %d: %w", len(steps), err)
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("store: migrate: %w", err)
@@ -134,6 +170,9 @@ func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("store: begin: %w", err)
 	}
 	defer sqlTx.Rollback() // after Commit a no-op; after a panic in fn, frees the one writer connection
+	if err := s.lockWrites(ctx, sqlTx); err != nil {
+		return err
+	}
 	tx := &Tx{ctx: ctx, tx: sqlTx, cache: &s.stmts}
 	if err := fn(tx); err != nil {
 		return err
@@ -308,8 +347,13 @@ func (s *Store) FindItems(ctx context.Context, prefix string) ([]string, error) 
 	return ids, rows.Err()
 }
 
-// IntegrityCheck runs SQLite's own consistency check.
+// IntegrityCheck runs SQLite's own consistency check; on PostgreSQL, which
+// checks its own pages, it looks for rows the schema's references do not
+// cover (postgres.go).
 func (s *Store) IntegrityCheck(ctx context.Context) error {
+	if s.e.postgres {
+		return s.pgIntegrityCheck(ctx)
+	}
 	var res string
 	if err := s.r.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)

@@ -15,7 +15,7 @@ import (
 // Tx is one write transaction. It implements ledger.Tx.
 type Tx struct {
 	ctx    context.Context
-	tx     *sql.Tx
+	tx     *dbTx
 	stmts  map[string]*sql.Stmt // this transaction's statements (stmt.go)
 	cache  *stmtCache           // the store's, shared across transactions
 	wanted []string             // statements to add to cache after commit
@@ -157,14 +157,17 @@ func (t *Tx) MoveEntries(from, to string) error {
 	if err := t.unpublish([]any{from}); err != nil {
 		return fmt.Errorf("store: merge item %s into %s: %w", from, to, err)
 	}
-	for _, q := range []string{
-		`UPDATE entries SET item_id = ?2, why = why || ' (then merged from item ' || ?1 || ')' WHERE item_id = ?1`,
-		`UPDATE keys SET item_id = ?2 WHERE item_id = ?1`,
-		`DELETE FROM items WHERE id = ?1`,
-		`UPDATE aliases SET item_id = ?2 WHERE item_id = ?1`,
-		`INSERT INTO aliases (old_id, item_id) VALUES (?1, ?2) ON CONFLICT(old_id) DO UPDATE SET item_id = excluded.item_id`,
+	for _, st := range []struct {
+		query string
+		args  []any
+	}{
+		{`UPDATE entries SET item_id = ?2, why = why || ' (then merged from item ' || ?1 || ')' WHERE item_id = ?1`, []any{from, to}},
+		{`UPDATE keys SET item_id = ?2 WHERE item_id = ?1`, []any{from, to}},
+		{`DELETE FROM items WHERE id = ?`, []any{from}},
+		{`UPDATE aliases SET item_id = ?2 WHERE item_id = ?1`, []any{from, to}},
+		{`INSERT INTO aliases (old_id, item_id) VALUES (?1, ?2) ON CONFLICT(old_id) DO UPDATE SET item_id = excluded.item_id`, []any{from, to}},
 	} {
-		if _, err := t.exec(q, from, to); err != nil {
+		if _, err := t.exec(st.query, st.args...); err != nil {
 			return fmt.Errorf("store: merge item %s into %s: %w", from, to, err)
 		}
 	}
@@ -230,9 +233,9 @@ func (t *Tx) SetMeta(key, value string) error {
 
 // HasItems says whether the store holds any item, without reading them.
 func (t *Tx) HasItems() (bool, error) {
-	var n int
-	if err := t.tx.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM items)`).Scan(&n); err != nil {
+	var has bool
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT EXISTS (SELECT 1 FROM items)`).Scan(&has); err != nil {
 		return false, fmt.Errorf("store: items: %w", err)
 	}
-	return n != 0, nil
+	return has, nil
 }
