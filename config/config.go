@@ -25,6 +25,9 @@ const (
 	DefaultRefresh  = time.Hour
 	DefaultLimit    = 50
 	DefaultDatabase = "talkstream.db"
+	// DatabaseEnv names the environment variable that overrides
+	// feeds.yaml's database:, e.g. a PostgreSQL URL with its password.
+	DatabaseEnv     = "TALKSTREAM_DATABASE"
 	DefaultLanguage = "en"
 
 	// DefaultCacheMaxAge is the Cache-Control max-age of every served output.
@@ -51,7 +54,12 @@ type Fetch struct {
 	Concurrency int           // sources fetched at once
 	PerHost     int           // requests at once to one host
 	Timeout     time.Duration // total per request, body included
-	MaxBytes    int64         // body cap
+	// Lease is how long a source claimed for fetching stays claimed: when
+	// the process that claimed it dies, another instance fetches it after
+	// that. At least twice Timeout; default the larger of 5 minutes and
+	// that.
+	Lease    time.Duration
+	MaxBytes int64 // body cap
 }
 
 // Config is a loaded and validated feeds.yaml.
@@ -61,7 +69,7 @@ type Config struct {
 	Description string
 	BaseURL     string // always ends in "/"
 	Language    string
-	Database    string // absolute path
+	Database    string // absolute path of a SQLite file, or a PostgreSQL URL
 	Refresh     time.Duration
 	Limit       int           // items per feed
 	CacheMaxAge time.Duration // Cache-Control max-age of the served outputs; 0 means revalidate every time
@@ -138,6 +146,7 @@ type rawFetch struct {
 	PerHost     *int   `yaml:"per_host"`
 	Timeout     string `yaml:"timeout"`
 	MaxBytes    string `yaml:"max_bytes"`
+	Lease       string `yaml:"lease"`
 }
 
 type rawSpeaker struct {
@@ -348,12 +357,24 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 	default:
 		cfg.BaseURL = strings.TrimSuffix(u.String(), "/") + "/"
 	}
-	// database
+	// database: the environment wins, so that a password need not be
+	// written in feeds.yaml.
 	cfg.Database = raw.Database
+	dbLine := lineOf(root, "database")
+	if env := os.Getenv(DatabaseEnv); env != "" {
+		cfg.Database, dbLine = env, 0
+	}
 	if cfg.Database == "" {
 		cfg.Database = DefaultDatabase
 	}
-	if !filepath.IsAbs(cfg.Database) {
+	switch scheme, _, isURL := strings.Cut(cfg.Database, "://"); {
+	case isURL && (scheme == "postgres" || scheme == "postgresql"):
+		if _, err := url.Parse(cfg.Database); err != nil {
+			v.add(dbLine, "", "database: not a PostgreSQL URL such as postgres://user@host:5432/talkstream: %v", err)
+		}
+	case isURL && !strings.ContainsAny(scheme, "/\\."):
+		v.add(dbLine, "", "database: %q: talkstream stores in a SQLite file (a path) or in PostgreSQL (postgres://...), not %s", redacted(cfg.Database), scheme)
+	case !filepath.IsAbs(cfg.Database):
 		cfg.Database = filepath.Join(dir, cfg.Database)
 	}
 	cfg.CacheMaxAge = DefaultCacheMaxAge
@@ -660,4 +681,12 @@ func sourceKindList() string {
 		s[i] = string(k)
 	}
 	return strings.Join(s, ", ")
+}
+
+// redacted is a database URL fit for a message: without its password.
+func redacted(database string) string {
+	if u, err := url.Parse(database); err == nil {
+		return u.Redacted()
+	}
+	return "(an unparsable URL)"
 }

@@ -380,3 +380,46 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestDatabaseSetting(t *testing.T) {
+	dir := t.TempDir()
+	abs := filepath.Join(dir, "feeds.yaml")
+	parse := func(database string) (*Config, error) {
+		data := "base_url: https://example.org/\n"
+		if database != "" {
+			data += "database: " + database + "\n"
+		}
+		data += "sources:\n  - {id: b, kind: blog, url: \"https://example.org/f\"}\n"
+		return Parse("feeds.yaml", abs, []byte(data))
+	}
+	tests := []struct {
+		name, file, env, want, wantErr string
+	}{
+		{name: "default file", want: filepath.Join(dir, DefaultDatabase)},
+		{name: "postgres URL kept whole", file: "postgres://ts@db.example:5432/talkstream?sslmode=disable",
+			want: "postgres://ts@db.example:5432/talkstream?sslmode=disable"},
+		{name: "postgresql scheme", file: "postgresql:///talkstream?host=/run/postgresql", want: "postgresql:///talkstream?host=/run/postgresql"},
+		{name: "environment wins", file: "local.db", env: "postgres://ts:secret@db/talkstream", want: "postgres://ts:secret@db/talkstream"},
+		{name: "environment file path", env: "other.db", want: filepath.Join(dir, "other.db")},
+		{name: "other engine refused", file: "mysql://ts@db/talkstream", wantErr: "not mysql"},
+		{name: "password never printed", env: "mysql://ts:secret@db/x", wantErr: "xxxxx"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Setenv(DatabaseEnv, tt.env)
+			cfg, err := parse(tt.file)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "secret") {
+					t.Fatalf("err = %v, want one containing %q and no password", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.Database != tt.want {
+				t.Errorf("Database = %q, want %q", cfg.Database, tt.want)
+			}
+		})
+	}
+}

@@ -19,17 +19,24 @@ const (
 	maxTimeout     = 10 * time.Minute
 	minMaxBytes    = 1 << 10
 	maxMaxBytes    = 1 << 30
+	// DefaultLease is the shortest default claim on a source (Fetch.Lease).
+	DefaultLease = 5 * time.Minute
 )
 
 // fetch validates the fetch: block (node is its mapping, for lines) and
 // fills in the defaults.
-func (v *validator) fetch(raw *rawFetch, node *yaml.Node) Fetch {
-	f := Fetch{
+func (v *validator) fetch(raw *rawFetch, node *yaml.Node) (f Fetch) {
+	f = Fetch{
 		Concurrency: DefaultConcurrency,
 		PerHost:     DefaultPerHost,
 		Timeout:     DefaultTimeout,
 		MaxBytes:    DefaultMaxBytes,
 	}
+	defer func() {
+		if f.Lease == 0 {
+			f.Lease = max(DefaultLease, 2*f.Timeout)
+		}
+	}()
 	if raw == nil {
 		return f
 	}
@@ -66,6 +73,16 @@ func (v *validator) fetch(raw *rawFetch, node *yaml.Node) Fetch {
 			v.add(at("max_bytes"), "", "fetch.max_bytes %s must be between 1KiB and 1GiB", raw.MaxBytes)
 		default:
 			f.MaxBytes = n
+		}
+	}
+	if raw.Lease != "" {
+		switch d, err := ParseDuration(raw.Lease); {
+		case err != nil:
+			v.add(at("lease"), "", "fetch.lease: %v", err)
+		case d < 2*f.Timeout || d > 24*time.Hour:
+			v.add(at("lease"), "", "fetch.lease %s must be at least twice fetch.timeout (%s) and at most 24h: a claim must outlast the slowest fetch", raw.Lease, f.Timeout)
+		default:
+			f.Lease = d
 		}
 	}
 	return f

@@ -14,14 +14,16 @@ func TestFetchBlock(t *testing.T) {
 		name, yaml string
 		want       Fetch
 	}{
-		{"defaults", "", Fetch{Concurrency: 4, PerHost: 1, Timeout: 30 * time.Second, MaxBytes: 10 << 20}},
-		{"empty block", "fetch: {}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 30 * time.Second, MaxBytes: 10 << 20}},
+		{"defaults", "", Fetch{Concurrency: 4, PerHost: 1, Timeout: 30 * time.Second, MaxBytes: 10 << 20, Lease: 5 * time.Minute}},
+		{"empty block", "fetch: {}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 30 * time.Second, MaxBytes: 10 << 20, Lease: 5 * time.Minute}},
 		{
 			"every key", "fetch:\n  concurrency: 8\n  per_host: 2\n  timeout: 45s\n  max_bytes: 512KiB\n",
-			Fetch{Concurrency: 8, PerHost: 2, Timeout: 45 * time.Second, MaxBytes: 512 << 10},
+			Fetch{Concurrency: 8, PerHost: 2, Timeout: 45 * time.Second, MaxBytes: 512 << 10, Lease: 5 * time.Minute},
 		},
-		{"bytes as a number", "fetch: {max_bytes: 2000000}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 30 * time.Second, MaxBytes: 2000000}},
-		{"MB is decimal", "fetch: {max_bytes: 5MB, timeout: 2m}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 2 * time.Minute, MaxBytes: 5000000}},
+		{"bytes as a number", "fetch: {max_bytes: 2000000}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 30 * time.Second, MaxBytes: 2000000, Lease: 5 * time.Minute}},
+		{"MB is decimal", "fetch: {max_bytes: 5MB, timeout: 2m}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 2 * time.Minute, MaxBytes: 5000000, Lease: 5 * time.Minute}},
+		{"long timeout, longer lease", "fetch: {timeout: 4m}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 4 * time.Minute, MaxBytes: 10 << 20, Lease: 8 * time.Minute}},
+		{"short lease", "fetch: {timeout: 5s, lease: 15s}\n", Fetch{Concurrency: 4, PerHost: 1, Timeout: 5 * time.Second, MaxBytes: 10 << 20, Lease: 15 * time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,7 +85,8 @@ func TestFetchBlockInvalid(t *testing.T) {
 		{"timeout too long", fetchBase + "fetch:\n  timeout: 2h\n" + src, 3, "", "fetch.timeout 2h must be between 1s and 10m0s"},
 		{"max_bytes syntax", fetchBase + "fetch:\n  max_bytes: lots\n" + src, 3, "", `fetch.max_bytes: "lots" is not a size`},
 		{"max_bytes zero", fetchBase + "fetch:\n  max_bytes: 0\n" + src, 3, "", "fetch.max_bytes 0 must be between 1KiB and 1GiB"},
-		{"unknown key", fetchBase + "fetch:\n  concurency: 2\n" + src, 3, "", `unknown key "concurency" (known: concurrency, max_bytes, per_host, timeout)`},
+		{"unknown key", fetchBase + "fetch:\n  concurency: 2\n" + src, 3, "", `unknown key "concurency" (known: concurrency, lease, max_bytes, per_host, timeout)`},
+		{"lease shorter than two timeouts", fetchBase + "fetch:\n  lease: 30s\n" + src, 3, "", "fetch.lease 30s must be at least twice fetch.timeout"},
 		{"not a mapping", fetchBase + "fetch: 4\n" + src, 2, "", "cannot unmarshal"},
 		{"shorts on a blog", fetchBase + "sources:\n  - id: b\n    kind: blog\n    url: https://example.org/f\n    shorts: true\n", 6, "b", "shorts is only for kind youtube sources"},
 		{"shorts with a url", fetchBase + "sources:\n  - id: y\n    kind: youtube\n    url: https://example.org/f\n    shorts: true\n", 6, "y", "shorts only applies with channel_id"},

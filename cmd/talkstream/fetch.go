@@ -83,11 +83,10 @@ func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ing
 	return ingest.New(a.store, a.fetcher, a.merger, a.cfg.Sources, ingest.Options{
 		Concurrency: a.cfg.Fetch.Concurrency,
 		PerHost:     a.cfg.Fetch.PerHost,
-		// A claim must outlast the slowest fetch, whatever the timeout.
-		Lease:     max(ingest.DefaultLease, 2*a.cfg.Fetch.Timeout),
-		Log:       log,
-		Metrics:   metrics,
-		Retention: a.cfg.Retention,
-		ConfigDir: filepath.Dir(a.cfg.Path),
+		Lease:       a.cfg.Fetch.Lease,
+		Log:         log,
+		Metrics:     metrics,
+		Retention:   a.cfg.Retention,
+		ConfigDir:   filepath.Dir(a.cfg.Path),
 	})
 }
