@@ -123,6 +123,9 @@ type FetchState struct {
 	// under; when the source's configuration changes, a 410 Gone, a
 	// permanent redirect and the validators are forgotten.
 	ConfigHash string
+	// FetchedBy names the talkstream instance that last fetched the
+	// source, when several share one database.
+	FetchedBy string
 }
 
 // Entry is one item as one source published it, translated from whatever

@@ -63,6 +63,14 @@ type Options struct {
 	// ConfigDir is the folder of the config file: the status shows
 	// curated files' paths relative to it, never absolute.
 	ConfigDir string
+	// Instance names this process among those sharing the database: the
+	// status says which instance fetched each source. Default: host
+	// name and process id.
+	Instance string
+	// Shared says several instances share the database (PostgreSQL):
+	// the PerHost limit then holds across all of them (store host slots),
+	// and each source's state records the instance that fetched it.
+	Shared bool
 
 	// Tests pin these; the defaults are time.Now and math/rand/v2.
 	Now  func() time.Time
@@ -101,6 +109,10 @@ func New(st *store.Store, f Fetcher, m Merger, sources []talkstream.Source, opts
 	if opts.Rand == nil {
 		opts.Rand = rand.Float64
 	}
+	if opts.Instance == "" {
+		opts.Instance = DefaultInstance()
+	}
+	opts.Metrics.instance.WithLabelValues(opts.Instance, st.Engine()).Set(1)
 	return &Ingester{store: st, fetcher: f, merger: m, sources: sources, opts: opts}
 }
 
@@ -345,7 +357,13 @@ func (in *Ingester) run(ctx context.Context, stop <-chan struct{}, srcs []talkst
 			busy[h]++
 			active++
 			go func() {
+				release, err := in.holdHost(ctx, stop, h)
+				if err != nil {
+					results <- done{h, Outcome{Source: s.ID, Err: err}, nil}
+					return
+				}
 				o, err := in.fetchOne(ctx, s)
+				release()
 				results <- done{h, o, err}
 			}()
 		}
@@ -415,6 +433,9 @@ func (in *Ingester) fetchOne(ctx context.Context, src talkstream.Source) (Outcom
 				return err
 			}
 			o.Stats = stats
+		}
+		if in.opts.Shared {
+			st.FetchedBy = in.opts.Instance
 		}
 		return tx.PutSourceState(src.ID, st)
 	})

@@ -19,6 +19,7 @@ type Metrics struct {
 	entries  *prometheus.CounterVec
 	lag      prometheus.Gauge
 	due      prometheus.Gauge
+	instance *prometheus.GaugeVec
 }
 
 // NewMetrics returns a fresh set of metrics.
@@ -50,8 +51,12 @@ func NewMetrics() *Metrics {
 			Name: "talkstream_sources_due",
 			Help: "Sources due at the last tick.",
 		}),
+		instance: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "talkstream_instance_info",
+			Help: "Always 1: names the instance these figures are of, among those sharing the database (which fetched what is in /status.json's fetched_by).",
+		}, []string{"instance", "engine"}),
 	}
-	m.reg.MustRegister(m.fetches, m.duration, m.bytes, m.entries, m.lag, m.due,
+	m.reg.MustRegister(m.fetches, m.duration, m.bytes, m.entries, m.lag, m.due, m.instance,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every series exists from the start, so a rate() has a zero to begin at.
 	for _, k := range []OutcomeKind{OutcomeOK, OutcomeNotModified, OutcomeUnchanged, OutcomeError, OutcomeGone} {

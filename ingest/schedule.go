@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/go-co-op/gocron/v2"
+
+	"github.com/talkstream/talkstream/store"
 )
 
 // TickEvery is how often the scheduler looks for due sources; each
@@ -29,6 +31,26 @@ type Scheduler struct {
 	running  sync.WaitGroup
 }
 
+// OptimizeEvery is how often a maintenance job refreshes the database's
+// planner statistics (store.Optimize).
+const OptimizeEvery = 24 * time.Hour
+
+// storeLocker is gocron's distributed job locker on the store's locks:
+// PostgreSQL advisory locks, so that a job runs on one instance at a time.
+type storeLocker struct{ st *store.Store }
+
+func (l storeLocker) Lock(ctx context.Context, key string) (gocron.Lock, error) {
+	unlock, err := l.st.TryLock(ctx, "job:"+key)
+	if err != nil {
+		return nil, err
+	}
+	return storeLock(unlock), nil
+}
+
+type storeLock func()
+
+func (u storeLock) Unlock(context.Context) error { u(); return nil }
+
 // Schedule starts ticking every `every` (0 means TickEvery), the first tick
 // at once. after, which may be nil, is called after each tick that fetched
 // anything (to re-render), unless a shutdown has begun. With a retention,
@@ -49,12 +71,27 @@ func (in *Ingester) Schedule(every time.Duration, after func(Summary)) (*Schedul
 		gocron.WithName("fetch-due-sources"),
 		gocron.WithSingletonMode(gocron.LimitModeReschedule),
 		gocron.WithStartAt(gocron.WithStartImmediately()))
+	// Maintenance runs on one instance at a time: the others find the
+	// job's lock taken and skip that run.
+	locker := gocron.WithDistributedJobLocker(storeLocker{in.store})
 	if err == nil && in.opts.Retention > 0 {
 		_, err = sched.NewJob(gocron.DurationJob(PruneEvery),
 			gocron.NewTask(func() { s.prune(in, after) }),
 			gocron.WithName("prune-retention"),
 			gocron.WithSingletonMode(gocron.LimitModeReschedule),
-			gocron.WithStartAt(gocron.WithStartImmediately()))
+			gocron.WithStartAt(gocron.WithStartImmediately()),
+			locker)
+	}
+	if err == nil {
+		_, err = sched.NewJob(gocron.DurationJob(OptimizeEvery),
+			gocron.NewTask(func() {
+				if err := in.store.Optimize(s.ctx); err != nil {
+					in.opts.Log.Warn("optimize", "err", err)
+				}
+			}),
+			gocron.WithName("optimize-store"),
+			gocron.WithSingletonMode(gocron.LimitModeReschedule),
+			locker)
 	}
 	if err != nil {
 		cancel()

@@ -22,6 +22,7 @@ type SourceStatus struct {
 	FetchURL   string     `json:"fetch_url"` // what is fetched: moved_to, else url
 	State      string     `json:"state"`     // never, ok, warning, error, gone
 	LastFetch  *time.Time `json:"last_fetch"`
+	FetchedBy  string     `json:"fetched_by,omitempty"` // the instance that fetched it last
 	HTTPStatus int        `json:"http_status"`
 	DurationMS int64      `json:"duration_ms"`
 	Bytes      int64      `json:"bytes"`
@@ -37,6 +38,7 @@ type SourceStatus struct {
 // Status is the fetch state of every configured source.
 type Status struct {
 	Generated time.Time      `json:"generated"`
+	Instance  string         `json:"instance"` // the instance that answered
 	Sources   []SourceStatus `json:"sources"`
 }
 
@@ -46,7 +48,7 @@ func (in *Ingester) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := &Status{Generated: in.opts.Now().UTC().Truncate(time.Second), Sources: make([]SourceStatus, len(srcs))}
+	st := &Status{Generated: in.opts.Now().UTC().Truncate(time.Second), Instance: in.opts.Instance, Sources: make([]SourceStatus, len(srcs))}
 	for i, s := range srcs {
 		st.Sources[i] = statusOf(s, in.opts.ConfigDir)
 	}
@@ -76,6 +78,7 @@ func statusOf(s talkstream.Source, configDir string) SourceStatus {
 		return &t
 	}
 	ss.LastFetch = ptr(fs.LastFetch)
+	ss.FetchedBy = fs.FetchedBy
 	ss.NextCheck = ptr(fs.NextCheck)
 	switch {
 	case fs.Gone:
@@ -168,14 +171,14 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 </head>
 <body>
 <h1>Source status</h1>
-<p>{{len .Sources}} sources at {{.Generated.Format "2006-01-02 15:04:05Z"}} · <a href="status.json">JSON</a> · <a href="metrics">metrics</a></p>
+<p>{{len .Sources}} sources at {{.Generated.Format "2006-01-02 15:04:05Z"}}, from instance {{.Instance}} · <a href="status.json">JSON</a> · <a href="metrics">metrics</a></p>
 <table>
 <thead><tr><th>source</th><th>state</th><th>last fetch</th><th>HTTP</th><th>duration</th><th>bytes</th><th>entries</th><th>next check</th><th>errors</th><th>last error / warning / moved to</th></tr></thead>
 <tbody>
 {{range .Sources}}<tr>
 <td><strong>{{.ID}}</strong> <small>{{.Kind}}</small><br><span class="url">{{.FetchURL}}</span></td>
 <td class="{{.State}}">{{.State}}</td>
-<td>{{when .LastFetch}}</td>
+<td>{{when .LastFetch}}{{if .FetchedBy}}<br><small>by {{.FetchedBy}}</small>{{end}}</td>
 <td class="n">{{if .HTTPStatus}}{{.HTTPStatus}}{{else}}—{{end}}</td>
 <td class="n">{{ms .DurationMS}}</td>
 <td class="n">{{.Bytes}}</td>

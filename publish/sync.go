@@ -54,6 +54,16 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		p.cur.Store(next)
 		return stats, nil
 	}
+	// Another instance sharing the store may be publishing the same
+	// changes: wait for it, then start from what it left.
+	unlock, err := p.store.LockPublish(ctx)
+	if err != nil {
+		return stats, err
+	}
+	defer unlock()
+	if state, err = p.store.PublishState(ctx); err != nil {
+		return stats, err
+	}
 	slugs, err := p.store.Slugs(ctx)
 	if err != nil {
 		return stats, err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"reflect"
 	"testing"
 	"time"
@@ -52,4 +53,103 @@ func testClaimSources(t *testing.T) {
 	if st := states["new"]; !st.NextCheck.Equal(lease) {
 		t.Errorf("new source next check = %v", st.NextCheck)
 	}
+}
+
+func TestHostSlots(t *testing.T) { forEngines(t, testHostSlots) }
+
+func testHostSlots(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTemp(t)
+	until := now.Add(time.Minute)
+	acquire := func(holder string, at time.Time) bool {
+		t.Helper()
+		ok, err := s.AcquireHost(ctx, "example.org", holder, 2, at, until)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	if !acquire("a#1", now) || !acquire("b#1", now) {
+		t.Fatal("two slots, two holders: both should get one")
+	}
+	if acquire("c#1", now) {
+		t.Error("a third holder got a slot of a host with two")
+	}
+	if ok, _ := s.AcquireHost(ctx, "other.example", "c#1", 2, now, until); !ok {
+		t.Error("another host's slot was refused")
+	}
+	if err := s.ReleaseHost(ctx, "example.org", "a#1"); err != nil {
+		t.Fatal(err)
+	}
+	if !acquire("c#1", now) {
+		t.Error("a released slot was not given again")
+	}
+	// b dies holding its slot: it is free once its deadline has passed.
+	if acquire("d#1", now) {
+		t.Error("both slots are held; d got one")
+	}
+	if !acquire("d#1", until) {
+		t.Error("a slot held past its deadline was not taken over")
+	}
+}
+
+// TestLocks: on PostgreSQL a named lock is held by one store (instance) at
+// a time and freed by unlock; on SQLite, which one
+// process owns, locks are free.
+func TestLocks(t *testing.T) { forEngines(t, testLocks) }
+
+func testLocks(t *testing.T) {
+	ctx := context.Background()
+	a, db := openTemp(t)
+	b, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	unlock, err := a.TryLock(ctx, "job:prune")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = b.TryLock(ctx, "job:prune")
+	if onPostgres(t) != errors.Is(err, ErrLocked) {
+		t.Fatalf("second TryLock: %v (on postgres: %v)", err, onPostgres(t))
+	}
+	if u, err := b.TryLock(ctx, "job:other"); err != nil {
+		t.Fatalf("another name: %v", err)
+	} else {
+		u()
+	}
+	unlock()
+	u2, err := b.TryLock(ctx, "job:prune")
+	if err != nil {
+		t.Fatalf("after unlock: %v", err)
+	}
+	u2() // a holder that dies frees its locks with its session: the serve end-to-end test kills one
+	// Lock waits for the holder.
+	held, err := a.Lock(ctx, "publish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan struct{})
+	c, err := Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	go func() {
+		u, err := c.Lock(ctx, "publish")
+		if err == nil {
+			u()
+		}
+		close(got)
+	}()
+	if onPostgres(t) {
+		select {
+		case <-got:
+			t.Error("Lock did not wait for the holder")
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	held()
+	<-got
 }

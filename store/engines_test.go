@@ -35,4 +35,3 @@ func testDatabase(t *testing.T) string {
 	}
 	return filepath.Join(t.TempDir(), "sub", "talkstream.db")
 }
-

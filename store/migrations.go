@@ -177,4 +177,17 @@ CREATE TABLE facet_slugs (
 	`
 ALTER TABLE sources ADD COLUMN warning TEXT NOT NULL DEFAULT '';
 `,
+	// 8: several instances on one database. Which instance last fetched
+	// each source (status), and the per-host politeness limit as slots
+	// that instances hold for the length of a fetch (hosts.go).
+	`
+ALTER TABLE sources ADD COLUMN fetched_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE host_slots (
+	host   TEXT NOT NULL,
+	slot   INTEGER NOT NULL,
+	holder TEXT NOT NULL,
+	until  INTEGER NOT NULL,             -- unix nanoseconds: a dead holder's slot is free after it
+	PRIMARY KEY (host, slot)
+);
+`,
 }

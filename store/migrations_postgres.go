@@ -139,4 +139,15 @@ CREATE TABLE facet_slugs (
 	"",
 	"",
 	"",
+	// 8
+	`
+ALTER TABLE sources ADD COLUMN fetched_by TEXT NOT NULL DEFAULT '';
+CREATE TABLE host_slots (
+	host   TEXT COLLATE "C" NOT NULL,
+	slot   BIGINT NOT NULL,
+	holder TEXT NOT NULL,
+	until  BIGINT NOT NULL,
+	PRIMARY KEY (host, slot)
+);
+`,
 }

@@ -41,12 +41,9 @@ func Redact(database string) string {
 	}
 	u, err := url.Parse(database)
 	if err != nil {
-		return "postgres://(unparsable URL)"
+		return "postgres://(an unparsable URL)"
 	}
-	if _, ok := u.User.Password(); ok {
-		u.User = url.UserPassword(u.User.Username(), "xxxxx")
-	}
-	return u.String()
+	return u.Redacted()
 }
 
 func openPostgres(ctx context.Context, database string) (*Store, error) {

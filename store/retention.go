@@ -149,3 +149,16 @@ func (s *Store) size() int64 {
 	}
 	return n
 }
+
+// Optimize refreshes the query planner's statistics, as a maintenance job
+// does once a day: PRAGMA optimize on SQLite, ANALYZE on PostgreSQL.
+func (s *Store) Optimize(ctx context.Context) error {
+	q := `PRAGMA optimize`
+	if s.e.postgres {
+		q = `ANALYZE`
+	}
+	if _, err := s.w.ExecContext(ctx, q); err != nil {
+		return fmt.Errorf("store: optimize: %w", err)
+	}
+	return nil
+}

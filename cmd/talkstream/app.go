@@ -26,6 +26,9 @@ type app struct {
 	fetcher *fetch.Fetcher
 	pub     *publish.Publisher
 	mergeFP string // fingerprint of the merge settings (merge.Options.Fingerprint)
+	// instance names this process among those sharing a PostgreSQL
+	// database (serve -instance); "" is ingest's default.
+	instance string
 }
 
 // metaMergeFP is the store's record of the merge settings its items were

@@ -19,6 +19,26 @@ import (
 // (GOMEMLIMIT overrides both).
 const memoryBesidesCache = 192 << 20
 
+// followEvery is how often an instance sharing its database looks for
+// what the others published.
+const followEvery = 2 * time.Second
+
+// follow loads what other instances publish, until ctx is done.
+func (a *app) follow(ctx context.Context, log *slog.Logger) {
+	t := time.NewTicker(followEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := a.publish(ctx, time.Now().UTC()); err != nil && ctx.Err() == nil {
+				log.Error("publish", "err", err)
+			}
+		}
+	}
+}
+
 // shutdownGrace bounds how long in-flight fetches and requests may take
 // after SIGINT/SIGTERM.
 const shutdownGrace = 10 * time.Second
@@ -26,6 +46,7 @@ const shutdownGrace = 10 * time.Second
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
+	instance := fs.String("instance", "", "this instance's `name` among those sharing a PostgreSQL database (default: host name and process id)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -34,6 +55,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer a.Close()
+	a.instance = *instance
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// The outputs' cache is bounded by cache_size; the rest (assembly,
 		// fetches, SQLite) fits in a fixed budget. Without a limit, the
@@ -77,6 +99,13 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	})
 	if err != nil {
 		return err
+	}
+
+	// Instances sharing a PostgreSQL database: what another instance
+	// fetched and published shows here within followEvery (a Sync with
+	// nothing new is one query of the publish version).
+	if a.store.Engine() == "postgres" {
+		go a.follow(ctx, log)
 	}
 
 	errc := make(chan error, 1)

@@ -109,7 +109,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if s.MovedTo != "" {
 			note = strings.TrimSpace(note + " moved permanently to " + s.MovedTo + ": update the config")
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, s.State, when(s.LastFetch), s.HTTPStatus,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, s.State, when(s.LastFetch)+by(s.FetchedBy), s.HTTPStatus,
 			time.Duration(s.DurationMS)*time.Millisecond, s.Bytes, s.Entries, next, s.Errors, note)
 	}
 	return tw.Flush()
@@ -190,4 +190,12 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintf(stdout, "  - %s\n", w)
 	}
 	return nil
+}
+
+// by names the instance that fetched a source, when the store records one.
+func by(instance string) string {
+	if instance == "" {
+		return ""
+	}
+	return " by " + instance
 }

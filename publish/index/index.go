@@ -126,6 +126,10 @@ type Store interface {
 	// Fragments returns one rendering of each of the items that has one.
 	Fragments(ctx context.Context, f Format, itemIDs []string) (map[string][]byte, error)
 	UpdatePublish(ctx context.Context, fn func(Tx) error) error
+	// LockPublish holds off every other process's publishing on the same
+	// store until unlock is called (instances sharing a database take
+	// turns; the others then find the work done and load it).
+	LockPublish(ctx context.Context) (unlock func(), err error)
 }
 
 // Tx is one write transaction of publishing.
