@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"github.com/talkstream/talkstream/config"
+	"github.com/talkstream/talkstream/internal/pgtest"
 	"io"
 	"log/slog"
 	"net"
@@ -98,7 +100,17 @@ func readFeed(t *testing.T, dir string) jsonFeed {
 	return f
 }
 
+// TestEndToEnd runs the whole CLI on each store engine: SQLite, and
+// PostgreSQL when TALKSTREAM_TEST_POSTGRES names a database.
 func TestEndToEnd(t *testing.T) {
+	t.Run("sqlite", testEndToEnd)
+	t.Run("postgres", func(t *testing.T) {
+		t.Setenv(config.DatabaseEnv, pgtest.Database(t))
+		testEndToEnd(t)
+	})
+}
+
+func testEndToEnd(t *testing.T) {
 	// A source that fails must be recorded and must not stop the others.
 	cfgPath, _ := demoWorld(t, "  - {id: broken, kind: blog, url: \"http://127.0.0.1:1/feed.xml\"}\n")
 
