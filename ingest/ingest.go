@@ -226,7 +226,47 @@ func (s *Summary) add(o Outcome) {
 // only stops new ones from starting, so that a shutdown lets running
 // fetches finish. report, which may be nil, is called once per source, in
 // one goroutine at a time.
+//
+// With a shared database it claims at most Concurrency sources at a time
+// and claims again as they finish, so that the instances sharing the
+// database divide the due sources between them instead of the first to
+// tick taking them all.
 func (in *Ingester) Tick(ctx context.Context, stop <-chan struct{}, report func(Outcome)) (Summary, error) {
+	if !in.opts.Shared {
+		return in.tick(ctx, stop, report, 0)
+	}
+	var sum Summary
+	raced := 0 // rounds in a row whose claims other instances won
+	for first := true; ; first = false {
+		s, err := in.tick(ctx, stop, report, in.opts.Concurrency)
+		if first {
+			sum.Due = s.Due
+		}
+		sum.Claimed += s.Claimed
+		sum.Done += s.Done
+		sum.OK += s.OK
+		sum.Unchanged += s.Unchanged
+		sum.Failed += s.Failed
+		sum.Cancelled += s.Cancelled
+		sum.Changed += s.Changed
+		if s.Claimed == 0 {
+			raced++
+		} else {
+			raced = 0
+		}
+		if err != nil || s.Due == 0 || raced == 3 || s.Cancelled > 0 || ctx.Err() != nil {
+			return sum, err
+		}
+		select {
+		case <-stop:
+			return sum, nil
+		default:
+		}
+	}
+}
+
+// tick claims up to limit (0: every) due source and fetches them.
+func (in *Ingester) tick(ctx context.Context, stop <-chan struct{}, report func(Outcome), limit int) (Summary, error) {
 	var sum Summary
 	now := in.opts.Now()
 	cands, err := in.load(ctx)
@@ -251,6 +291,12 @@ func (in *Ingester) Tick(ctx context.Context, stop <-chan struct{}, report func(
 	in.opts.Metrics.lag.Set(lag.Seconds())
 	if len(claims) == 0 {
 		return sum, nil
+	}
+	if limit > 0 && len(claims) > limit {
+		// Each instance starts at its own place in the list, so that
+		// instances ticking together seldom race for the same sources.
+		start := int(in.opts.Rand() * float64(len(claims)))
+		claims = append(claims[start:], claims[:start]...)[:limit]
 	}
 	lease := now.Add(in.opts.Lease)
 	ids, err := in.store.ClaimSources(ctx, claims, lease)

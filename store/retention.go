@@ -34,7 +34,7 @@ func (s *Store) Prune(ctx context.Context, cutoff time.Time, keep map[string]boo
 	err := s.Update(ctx, func(tx *Tx) error {
 		published := `json_extract(data, '$.Published')`
 		if s.e.postgres {
-			published = `data::jsonb->>'Published'`
+			published = `(data::jsonb->>'Published')`
 		}
 		rows, err := tx.tx.QueryContext(ctx, `SELECT item_id, source_id, first_seen,
 			COALESCE(`+published+`, '') FROM entries`)

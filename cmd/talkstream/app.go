@@ -29,6 +29,7 @@ type app struct {
 	// instance names this process among those sharing a PostgreSQL
 	// database (serve -instance); "" is ingest's default.
 	instance string
+	tick     time.Duration // serve -tick; 0 is ingest's default
 }
 
 // metaMergeFP is the store's record of the merge settings its items were

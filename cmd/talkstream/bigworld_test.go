@@ -23,6 +23,14 @@ type bigWorld struct {
 	srv              *httptest.Server
 	sources, entries int          // entries per source at generation 0
 	gen              atomic.Int64 // the generation served now
+
+	// What the instances test watches: requests per source, requests
+	// being answered now and their most at once, and a delay before
+	// each answer (nanoseconds) so that fetches overlap.
+	requests    []atomic.Int64
+	inflight    atomic.Int64
+	maxInflight atomic.Int64
+	delay       atomic.Int64
 }
 
 // bigWorldNew grows by newPerGen entries per source each generation.
@@ -37,13 +45,19 @@ func newBigWorld(t testing.TB, sources, entries int) *bigWorld {
 
 // startBigWorld serves the world until w.srv is closed.
 func startBigWorld(sources, entries int) *bigWorld {
-	w := &bigWorld{sources: sources, entries: entries}
+	w := &bigWorld{sources: sources, entries: entries, requests: make([]atomic.Int64, sources)}
 	w.srv = httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		s, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(r.URL.Path, "/s"), ".rss"))
 		if err != nil || s < 0 || s >= w.sources {
 			http.NotFound(rw, r)
 			return
 		}
+		w.requests[s].Add(1)
+		n := w.inflight.Add(1)
+		defer w.inflight.Add(-1)
+		for m := w.maxInflight.Load(); n > m && !w.maxInflight.CompareAndSwap(m, n); m = w.maxInflight.Load() {
+		}
+		time.Sleep(time.Duration(w.delay.Load()))
 		rw.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
 		rw.Write(w.feed(s, int(w.gen.Load())))
 	}))

@@ -10,6 +10,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/talkstream/talkstream/store"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -29,9 +30,18 @@ type dbSnap struct {
 	aliases   map[string]string
 }
 
+// snapshot reads a SQLite file or, given a postgres:// URL, a PostgreSQL
+// database.
 func snapshot(t *testing.T, path string) *dbSnap {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	pg := store.IsPostgres(path)
+	var db *sql.DB
+	var err error
+	if pg {
+		db, err = sql.Open("pgx", path)
+	} else {
+		db, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,20 +65,13 @@ func snapshot(t *testing.T, path string) *dbSnap {
 		}
 	}
 	var problems []string
-	query(`PRAGMA integrity_check`, func(r *sql.Rows) error {
-		var res string
-		if err := r.Scan(&res); err != nil {
-			return err
-		}
-		if res != "ok" {
-			problems = append(problems, "integrity_check: "+res)
-		}
-		return nil
-	})
-	query(`PRAGMA foreign_key_check`, func(r *sql.Rows) error {
-		problems = append(problems, "foreign_key_check: a dangling reference")
-		return nil
-	})
+	link := `json_extract(data, '$.Link')`
+	if pg {
+		// PostgreSQL checks its pages and foreign keys itself.
+		link = `(data::jsonb->>'Link')`
+	} else {
+		sqliteChecks(t, query, &problems)
+	}
 	query(`SELECT source_id, entry_id, hash FROM entries`, func(r *sql.Rows) error {
 		var src, id, hash string
 		if err := r.Scan(&src, &id, &hash); err != nil {
@@ -111,8 +114,8 @@ func snapshot(t *testing.T, path string) *dbSnap {
 		`SELECT 'key of missing item: ' || k.key FROM keys k LEFT JOIN items i ON i.id = k.item_id WHERE i.id IS NULL`,
 		`SELECT 'alias to missing item: ' || a.old_id FROM aliases a LEFT JOIN items i ON i.id = a.item_id WHERE i.id IS NULL`,
 		// One talk is one item: entries that share a link share an item.
-		`SELECT 'link in ' || COUNT(DISTINCT item_id) || ' items: ' || json_extract(data, '$.Link') FROM entries
-			GROUP BY json_extract(data, '$.Link') HAVING COUNT(DISTINCT item_id) > 1`,
+		`SELECT 'link in ' || COUNT(DISTINCT item_id) || ' items: ' || ` + link + ` FROM entries
+			GROUP BY ` + link + ` HAVING COUNT(DISTINCT item_id) > 1`,
 	} {
 		query(q, func(r *sql.Rows) error {
 			var p string
@@ -130,6 +133,25 @@ func snapshot(t *testing.T, path string) *dbSnap {
 		t.FailNow()
 	}
 	return s
+}
+
+// sqliteChecks are SQLite's own consistency checks.
+func sqliteChecks(t *testing.T, query func(string, func(*sql.Rows) error), problems *[]string) {
+	t.Helper()
+	query(`PRAGMA integrity_check`, func(r *sql.Rows) error {
+		var res string
+		if err := r.Scan(&res); err != nil {
+			return err
+		}
+		if res != "ok" {
+			*problems = append(*problems, "integrity_check: "+res)
+		}
+		return nil
+	})
+	query(`PRAGMA foreign_key_check`, func(r *sql.Rows) error {
+		*problems = append(*problems, "foreign_key_check: a dangling reference")
+		return nil
+	})
 }
 
 // checkCommitted compares the database after a kill with before: nothing

@@ -88,5 +88,7 @@ func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ing
 		Metrics:     metrics,
 		Retention:   a.cfg.Retention,
 		ConfigDir:   filepath.Dir(a.cfg.Path),
+		Instance:    a.instance,
+		Shared:      a.store.Engine() == "postgres",
 	})
 }

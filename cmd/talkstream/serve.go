@@ -46,6 +46,7 @@ const shutdownGrace = 10 * time.Second
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := newFlags("serve", stderr)
 	addr := fs.String("addr", "127.0.0.1:8080", "listen `address`")
+	tick := fs.Duration("tick", ingest.TickEvery, "how often to look for due sources")
 	instance := fs.String("instance", "", "this instance's `name` among those sharing a PostgreSQL database (default: host name and process id)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -56,6 +57,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer a.Close()
 	a.instance = *instance
+	if *tick < time.Second {
+		fmt.Fprintln(stderr, "talkstream serve: -tick must be at least 1s")
+		return errUsage
+	}
+	a.tick = *tick
 	if os.Getenv("GOMEMLIMIT") == "" {
 		// The outputs' cache is bounded by cache_size; the rest (assembly,
 		// fetches, SQLite) fits in a fixed budget. Without a limit, the
@@ -92,7 +98,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 
 	// After every tick that fetched something, render the items it changed
 	// (none when every source answered 304) and show the sources' health.
-	sched, err := in.Schedule(ingest.TickEvery, func(ingest.Summary) {
+	sched, err := in.Schedule(a.tick, func(ingest.Summary) {
 		if _, err := a.publish(context.Background(), time.Now().UTC()); err != nil {
 			log.Error("publish", "err", err)
 		}
