@@ -155,10 +155,10 @@ type Entry struct {
 
 	// A talk's schedule, for sources that know it (conference schedules,
 	// calendars, event pages); zero when unknown.
-	Start    time.Time     // when the talk begins, in its own time zone
-	AllDay   bool          // Start is a date only: the time of day is unknown
-	Duration time.Duration // zero when unknown
-	Location string        // room and/or venue, as the source names it
+	Start    time.Time     `json:",omitzero"` // when the talk begins, in its own time zone
+	AllDay   bool          `json:",omitzero"` // Start is a date only: the time of day is unknown
+	Duration time.Duration `json:",omitzero"` // zero when unknown
+	Location string        `json:",omitzero"` // room and/or venue, as the source names it
 }
 
 // Video describes a video on a platform, built from its id.
@@ -205,10 +205,10 @@ type Item struct {
 	// When and where the talk takes place, from the entry that knows best;
 	// Start is zero when no entry gives it. An item whose Start lies in
 	// the future is upcoming.
-	Start     time.Time
-	AllDay    bool
-	Duration  time.Duration
-	Location  string
+	Start     time.Time     `json:",omitzero"`
+	AllDay    bool          `json:",omitzero"`
+	Duration  time.Duration `json:",omitzero"`
+	Location  string        `json:",omitzero"`
 	Video     *Video
 	Thumbnail string
 	Links     []Link      // every distinct page of the item (one per canonical URL, tracking parameters removed)
