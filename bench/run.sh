@@ -6,7 +6,8 @@
 # its world when a full-size run would not fit (BENCHMARKS.md says so).
 #
 # Environment: GO (default go), BENCH_MINUTES (default 14.5), BENCH_COUNT
-# (Go benchmark runs, default 6), BENCH_HEAVY (regexp of the Go benchmarks that
+# (Go benchmark runs, default 6), BENCH_INSTANCES_SOURCES (the world of the
+# several-instances run, default 100 sources), BENCH_HEAVY (regexp of the Go benchmarks that
 # build large stores: run once each, default SQLite), BENCH_FLAGS (extra flags
 # for `talkbench run`, e.g. "-sources 20 -entries 10" for a quick check).
 set -eu
@@ -21,6 +22,7 @@ need=""
 command -v wrk >/dev/null 2>&1 || need="$need wrk"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need="$need nginx"
 /usr/bin/python3 -c 'import feedparser' >/dev/null 2>&1 || need="$need python3-feedparser"
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need="$need postgresql"
 if [ -n "$need" ]; then
 	sudo=""
 	[ "$(id -u)" -eq 0 ] || sudo=sudo
@@ -44,7 +46,16 @@ if [ -n "$heavy" ]; then
 fi
 
 $GO build -o "$tmp/talkbench" ./bench/cmd/talkbench
-left=$(awk -v m="$BENCH_MINUTES" -v s="$start" -v now="$(date +%s)" 'BEGIN { l = m * 60 - (now - s) - 20; if (l < 240) l = 240; printf "%ds", l }')
+left=$(awk -v m="$BENCH_MINUTES" -v s="$start" -v now="$(date +%s)" 'BEGIN { l = m * 60 - (now - s) - 20 - 240; if (l < 240) l = 240; printf "%ds", l }')
 echo "bench: harness with a budget of $left"
 # shellcheck disable=SC2086
 "$tmp/talkbench" run -gobench "$tmp/gobench.txt" -deadline "$left" ${BENCH_FLAGS:-}
+
+# Several instances on PostgreSQL (about 4 minutes, kept out of the harness's
+# budget above): a throwaway cluster, as .ci/run starts one, then the world
+# ingested by 1, 2 and 3 serve processes on it and by one on SQLite.
+$GO build -o "$tmp/talkstream" ./cmd/talkstream
+bash -c '. scripts/pg-throwaway.sh && pg_throwaway_start && trap pg_throwaway_stop EXIT &&
+	"$0" instances -bin "$1" -md BENCHMARKS.md -sources "$2"' \
+	"$tmp/talkbench" "$tmp/talkstream" "${BENCH_INSTANCES_SOURCES:-100}" ||
+	echo "bench: the several-instances run failed; BENCHMARKS.md has the rest"

@@ -35,7 +35,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: talkbench run|world|parse|merge|profile [flags]")
+		fmt.Fprintln(os.Stderr, "usage: talkbench run|world|parse|merge|profile|instances [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -53,6 +53,8 @@ func main() {
 		err = cmdProfile(args)
 	case "measure":
 		err = cmdMeasure(args)
+	case "instances":
+		err = cmdInstances(args)
 	default:
 		err = fmt.Errorf("unknown verb %q", os.Args[1])
 	}
