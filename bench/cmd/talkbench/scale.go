@@ -24,6 +24,7 @@ import (
 
 // ScaleResult is what `talkbench merge` measured.
 type ScaleResult struct {
+	Engine     string        `json:"engine"`  // sqlite or postgres
 	Entries    int           `json:"entries"` // entries in the store at the end
 	Seed       int           `json:"seed"`    // entries merged through Apply before the first replication
 	Batch      int           `json:"batch"`   // entries per transaction in the measured windows
@@ -67,6 +68,7 @@ func cmdMerge(args []string) error {
 	sources := fs.Int("sources", 1000, "sources the entries are spread over")
 	plainSeed := fs.Bool("plain-seed", true, "seed with a merger without speakers, events and rules (same keys and store rows, less tagging)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the whole run to this `file`")
+	database := fs.String("database", "", "a postgres:// `URL` to measure on PostgreSQL instead of a SQLite file in -dir")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -99,10 +101,14 @@ func cmdMerge(args []string) error {
 	if err := os.WriteFile(cfgPath, w.Config(1, "merge.db"), 0o644); err != nil {
 		return err
 	}
+	if *database != "" {
+		os.Setenv(config.DatabaseEnv, *database)
+	}
 	cfg, err := config.Load(cfgPath)
 	if err != nil {
 		return err
 	}
+	pg := store.IsPostgres(cfg.Database)
 	ctx := context.Background()
 	st, err := store.Open(ctx, cfg.Database)
 	if err != nil {
@@ -136,7 +142,12 @@ func cmdMerge(args []string) error {
 		}
 		return nil
 	}
-	rdb, err := sql.Open("sqlite", "file:"+cfg.Database+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=cache_size(-1048576)")
+	var rdb *sql.DB
+	if pg {
+		rdb, err = sql.Open("pgx", cfg.Database)
+	} else {
+		rdb, err = sql.Open("sqlite", "file:"+cfg.Database+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=cache_size(-1048576)")
+	}
 	if err != nil {
 		return err
 	}
@@ -156,7 +167,7 @@ func cmdMerge(args []string) error {
 		if copies := int(float64(mark)/float64(n)+0.5) - 1; copies > 0 {
 			t0 := time.Now()
 			round++
-			if err := replicate(ctx, rdb, round, copies); err != nil {
+			if err := replicate(ctx, rdb, pg, round, copies); err != nil {
 				res.Error = fmt.Sprintf("replicating the store to reach %d entries: %v", mark, err)
 				break
 			}
@@ -178,8 +189,12 @@ func cmdMerge(args []string) error {
 		res.Entries = entries
 	}
 	res.Wall = time.Since(start)
+	res.Engine = st.Engine()
+	if pg {
+		rdb.QueryRowContext(ctx, `SELECT pg_database_size(current_database())`).Scan(&res.DBBytes)
+	}
 	for _, suffix := range []string{"", "-wal"} {
-		if fi, err := os.Stat(cfg.Database + suffix); err == nil {
+		if fi, err := os.Stat(cfg.Database + suffix); err == nil && !pg {
 			res.DBBytes += fi.Size()
 		}
 	}
@@ -197,8 +212,16 @@ func cmdMerge(args []string) error {
 // another unique column makes this fail, which the report says. The
 // copies are scaffolding, not what is measured: the connection runs with
 // synchronous=OFF and a large cache.
-func replicate(ctx context.Context, db *sql.DB, gen, copies int) error {
-	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'sources' ORDER BY name != 'items', name`)
+func replicate(ctx context.Context, db *sql.DB, pg bool, gen, copies int) error {
+	tablesQuery := `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'sources' ORDER BY name != 'items', name`
+	columnsQuery := `SELECT name FROM pragma_table_info(?)`
+	if pg {
+		tablesQuery = `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()
+			AND table_name NOT IN ('sources', 'schema_version') ORDER BY table_name != 'items', table_name`
+		columnsQuery = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()
+			AND table_name = $1 ORDER BY ordinal_position`
+	}
+	rows, err := db.QueryContext(ctx, tablesQuery)
 	if err != nil {
 		return err
 	}
@@ -221,7 +244,7 @@ func replicate(ctx context.Context, db *sql.DB, gen, copies int) error {
 	db.QueryRowContext(ctx, "SELECT coalesce(max(seq), 0) FROM items").Scan(&maxSeq)
 	var plans []plan
 	for _, t := range tables {
-		crows, err := db.QueryContext(ctx, fmt.Sprintf("SELECT name FROM pragma_table_info('%s')", t))
+		crows, err := db.QueryContext(ctx, columnsQuery, t)
 		if err != nil {
 			return err
 		}
