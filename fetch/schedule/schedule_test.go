@@ -80,8 +80,8 @@ func TestScheduleTalks(t *testing.T) {
 			"https://lowlevel.example.org/2025/schedule/event/mirageos_ten_years/",
 			map[string]talkstream.Role{
 				"https://lowlevel.example.org/2025/schedule/event/mirageos_ten_years/attachments/slides/6012/export/events/attachments/mirageos.pdf": talkstream.RoleSlides,
-				"https://media.ccc.de/v/lowlevel25-4101-mirageos-ten-years-of-unikernels":                                                          talkstream.RoleVideo,
-				"https://github.com/mirage/mirage":                                                                                                  talkstream.RolePage,
+				"https://media.ccc.de/v/lowlevel25-4101-mirageos-ten-years-of-unikernels":                                                            talkstream.RoleVideo,
+				"https://github.com/mirage/mirage": talkstream.RolePage,
 			}, "Low-Level Systems Days 2025", "Microkernels and Component-based OS"},
 		{"video file by its type", "5f1d3e2a-7c41-4b7e-9a55-1d2f3c4b5a62", time.Date(2025, 2, 1, 10, 20, 0, 0, time.UTC), 25 * time.Minute,
 			"K.3.401", []string{"Gernot Example"}, "https://lowlevel.example.org/2025/schedule/event/sel4_riscv/",
