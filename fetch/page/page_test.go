@@ -88,7 +88,7 @@ func TestPages(t *testing.T) {
 				speakers: []string{"Hannes Mehnert", "Anil Madhavapeddy"}, kind: talkstream.KindTalk,
 				links: map[string]talkstream.Role{
 					"https://watch.ocaml.org/videos/embed/a44521d0-0fb8-4ade-8002-3385545c3318": talkstream.RoleVideo,
-					"https://lowlevel.example.org/2025/talks/mirageos/slides.pdf":                 talkstream.RoleSlides}},
+					"https://lowlevel.example.org/2025/talks/mirageos/slides.pdf":               talkstream.RoleSlides}},
 			{title: "Unikernels: library operating systems for the cloud", link: "https://dl.example.org/doi/10.1145/2451116.2451167",
 				authors: []string{"Anil Madhavapeddy", "Richard Mortier"}, kind: talkstream.KindPaper},
 			{title: "MirageOS: ten years of unikernels (recording)", video: "youtube:Ab3dE5gH7jK", kind: talkstream.KindTalk},
