@@ -177,4 +177,11 @@ CREATE TABLE facet_slugs (
 	`
 ALTER TABLE sources ADD COLUMN warning TEXT NOT NULL DEFAULT '';
 `,
+	// 8: what the last body was read as (a feed, a schedule, a calendar, a
+	// page) and the feed a page advertised and that is read instead of
+	// it: the status shows both.
+	`
+ALTER TABLE sources ADD COLUMN format TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN followed TEXT NOT NULL DEFAULT '';
+`,
 }

@@ -163,7 +163,7 @@ func fromNanos(n int64) time.Time {
 func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchState, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, etag, last_modified, body_hash, feed_title, feed_link,
 		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone,
-		ttl_ms, config_hash, warning FROM sources`)
+		ttl_ms, config_hash, warning, format, followed FROM sources`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
@@ -176,7 +176,7 @@ func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchSt
 		var gone int
 		if err := rows.Scan(&id, &st.ETag, &st.LastModified, &st.BodyHash, &st.FeedTitle, &st.FeedLink,
 			&lastFetch, &st.LastStatus, &st.LastError, &st.Errors, &next, &ms, &st.Bytes, &st.Entries, &st.MovedTo, &gone,
-			&ttl, &st.ConfigHash, &st.Warning); err != nil {
+			&ttl, &st.ConfigHash, &st.Warning, &st.Format, &st.Followed); err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
 		}
 		st.LastFetch, st.NextCheck = fromNanos(lastFetch), fromNanos(next)
