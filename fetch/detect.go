@@ -50,7 +50,7 @@ func otherFormat(body []byte, contentType string, src talkstream.Source) (*parse
 		p := &parsed{title: cal.Title, format: FormatICalendar}
 		p.entries = finish(cal.Entries, src)
 		if cal.Skipped > 0 {
-			p.warn("%d calendar events without summary and URL, or cancelled, were skipped", cal.Skipped)
+			p.warn("%d calendar events without summary and URL were skipped", cal.Skipped)
 		}
 		return p, nil
 	case bytes.HasPrefix(head, []byte("{")) && schedule.IsJSON(head):

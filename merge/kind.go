@@ -82,7 +82,11 @@ func (m *Merger) kindSignals(item *talkstream.Item, es []StoredEntry, summary st
 	ref := func(se *StoredEntry) string { return se.SourceID + "/" + se.EntryID }
 	for i := range es {
 		if k := es[i].Entry.Kind; k != "" {
-			add(k, "set by curated entry "+ref(&es[i]))
+			by := "set by curated entry "
+			if m.sourceKind(es[i].SourceID) != talkstream.SourceCurated {
+				by = "set by entry " // a schedule's talk, a page's paper
+			}
+			add(k, by+ref(&es[i]))
 		}
 	}
 	if rule.kind != "" {

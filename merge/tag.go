@@ -208,7 +208,7 @@ func (m *Merger) tagSpeakers(item *talkstream.Item, es []StoredEntry, strong, we
 	}
 	for _, se := range es {
 		kind := m.sourceKind(se.SourceID)
-		if kind == talkstream.SourceYouTube || kind == talkstream.SourceVimeo {
+		if kind == talkstream.SourceYouTube || kind == talkstream.SourceVimeo || kind == talkstream.SourcePeerTube {
 			continue // a channel's author is its publisher
 		}
 		for _, a := range se.Entry.Authors {

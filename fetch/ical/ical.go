@@ -32,7 +32,8 @@ const maxEvents = 20000
 type Calendar struct {
 	Title   string // X-WR-CALNAME
 	Entries []talkstream.Entry
-	Skipped int // events without summary and URL, cancelled, or past maxEvents
+	Skipped   int // events without summary and URL, or past maxEvents
+	Cancelled int // events the calendar says are cancelled: not talks any more
 }
 
 // Is reports whether data is an iCalendar file: it begins with
@@ -69,6 +70,10 @@ func Parse(data []byte) (cal *Calendar, err error) {
 			out.Skipped++
 			continue
 		}
+		if strings.EqualFold(strings.TrimSpace(value(comp.Props.Get(goical.PropStatus))), "CANCELLED") {
+			out.Cancelled++
+			continue
+		}
 		e, ok := entry(comp, z)
 		if !ok {
 			out.Skipped++
@@ -80,9 +85,6 @@ func Parse(data []byte) (cal *Calendar, err error) {
 }
 
 func entry(c *goical.Component, z *zones) (talkstream.Entry, bool) {
-	if strings.EqualFold(strings.TrimSpace(value(c.Props.Get(goical.PropStatus))), "CANCELLED") {
-		return talkstream.Entry{}, false
-	}
 	e := talkstream.Entry{
 		GUID:     strings.TrimSpace(value(c.Props.Get(goical.PropUID))),
 		Title:    oneLine(text(c.Props.Get(goical.PropSummary))),

@@ -27,7 +27,7 @@ func TestParseCalendar(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cal.Title != "Unikernel meetups" || len(cal.Entries) != 5 || cal.Skipped != 1 {
+	if cal.Title != "Unikernel meetups" || len(cal.Entries) != 5 || cal.Skipped != 0 || cal.Cancelled != 1 {
 		t.Fatalf("title %q, %d entries, %d skipped; want 5 and the cancelled one skipped", cal.Title, len(cal.Entries), cal.Skipped)
 	}
 	tests := []struct {
