@@ -30,8 +30,8 @@ const maxEvents = 20000
 
 // Calendar is one parsed calendar.
 type Calendar struct {
-	Title   string // X-WR-CALNAME
-	Entries []talkstream.Entry
+	Title     string // X-WR-CALNAME
+	Entries   []talkstream.Entry
 	Skipped   int // events without summary and URL, or past maxEvents
 	Cancelled int // events the calendar says are cancelled: not talks any more
 }
