@@ -1,9 +1,12 @@
 // Package fetch owns getting entries out of a source: the HTTP client
 // (conditional GET, body and time limits, redirect policy, typed errors for
-// statuses), decoding charsets, parsing every feed format through gofeed,
-// translating gofeed items into talkstream.Entry values with explicit field
-// fallbacks, YouTube and Vimeo video extraction, and reading curated YAML
-// files.
+// statuses), decoding charsets, telling the formats apart by content
+// (detect.go), parsing every feed format through gofeed, translating gofeed
+// items into talkstream.Entry values with explicit field fallbacks, YouTube,
+// Vimeo and PeerTube video extraction, following an HTML page to the feed
+// it advertises, and reading curated YAML files. Conference schedules
+// (fetch/schedule), iCalendar files (fetch/ical) and HTML pages
+// (fetch/page) are parsed in subpackages of their own.
 //
 // A Fetcher is safe for concurrent use. It never touches the store or the
 // configuration: the caller passes a talkstream.Source (with its FetchState)
