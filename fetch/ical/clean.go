@@ -3,6 +3,7 @@ package ical
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -60,10 +61,17 @@ func clean(data []byte) ([]byte, error) {
 			}
 			l = "BEGIN:" + comp
 		case "END":
-			if len(stack) == 0 || stack[len(stack)-1] != comp {
+			open := slices.Index(stack, comp)
+			if open < 0 {
 				continue // an END that closes nothing open would fail the whole file
 			}
-			stack = stack[:len(stack)-1]
+			// Components left open inside the one that ends are closed
+			// with it (a VALARM without its END).
+			for i := len(stack) - 1; i > open; i-- {
+				out.WriteString("END:" + stack[i] + "\r\n")
+			}
+			stack = stack[:open]
+			l = "END:" + comp
 		}
 		if !began {
 			continue

@@ -85,6 +85,7 @@ func TestCleanAndRefuse(t *testing.T) {
 		{"not a calendar", "<html></html>", 0, false},
 		{"too deep", "BEGIN:VCALENDAR\n" + strings.Repeat("BEGIN:X\n", 20), 0, false},
 		{"cut short keeps finished events", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:a\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:b", 2, true},
+		{"an unclosed alarm is closed with its event", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:a\nBEGIN:VALARM\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:b\nEND:VEVENT\nEND:VCALENDAR", 2, true},
 		{"line without colon and stray END dropped", "BEGIN:VCALENDAR\nBEGIN:VEVENT\ngarbage\nEND:VTODO\nSUMMARY:a\nEND:VEVENT\nEND:VCALENDAR", 1, true},
 		{"huge parameter dropped, not read slowly", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY;X=\"" + strings.Repeat("a", 1<<20) + "\":x\nURL:https://a.example/\nEND:VEVENT\nEND:VCALENDAR", 1, true},
 		{"hostile rule", "BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:X\nBEGIN:STANDARD\nDTSTART:19710101T000000\nTZOFFSETTO:+0100\nRRULE:FREQ=SECONDLY\nEND:STANDARD\nEND:VTIMEZONE\nBEGIN:VEVENT\nSUMMARY:a\nDTSTART;TZID=X:99990101T000000\nEND:VEVENT\nEND:VCALENDAR", 1, true},
