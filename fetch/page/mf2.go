@@ -1,6 +1,7 @@
 package page
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -11,17 +12,28 @@ import (
 
 // mf2 reads the h-entry and h-event roots of a page (those inside an
 // h-feed included, those nested inside another entry not: a reply or a
-// quoted post is part of its parent).
+// quoted post is part of its parent). One walk finds them, without
+// descending into a root, so deep nesting costs no more than the page.
 func (r *reader) mf2(doc *goquery.Document) []talkstream.Entry {
 	var out []talkstream.Entry
-	doc.Find(".h-entry, .h-event").Each(func(_ int, s *goquery.Selection) {
-		if len(out) >= maxItems || s.ParentsFiltered(".h-entry, .h-event").Length() > 0 {
-			return
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		for c := n.FirstChild; c != nil && len(out) < maxItems; c = c.NextSibling {
+			if c.Type != html.ElementNode {
+				continue
+			}
+			if classes := strings.Fields(attr(c, "class")); slices.Contains(classes, "h-entry") || slices.Contains(classes, "h-event") {
+				if e, ok := r.mf2Entry(goquery.NewDocumentFromNode(c).Selection); ok {
+					out = append(out, e)
+				}
+				continue
+			}
+			walk(c)
 		}
-		if e, ok := r.mf2Entry(s); ok {
-			out = append(out, e)
-		}
-	})
+	}
+	for _, n := range doc.Nodes {
+		walk(n)
+	}
 	return out
 }
 
