@@ -93,7 +93,7 @@ func (m *Merger) kindSignals(item *talkstream.Item, es []StoredEntry, summary st
 		out = append(out, rule)
 	}
 	for i := range es {
-		if k := m.sourceKind(es[i].SourceID); k == talkstream.SourceYouTube || k == talkstream.SourceVimeo || k == talkstream.SourceEvents {
+		if k := m.sourceKind(es[i].SourceID); k == talkstream.SourceYouTube || k == talkstream.SourceVimeo || k == talkstream.SourcePeerTube || k == talkstream.SourceEvents {
 			add(talkstream.KindTalk, "from source "+es[i].SourceID+" (kind "+string(k)+")")
 		}
 	}
