@@ -167,3 +167,37 @@ func TestFollowAdvertisedFeed(t *testing.T) {
 		t.Errorf("requests %q, want %q", hits, want)
 	}
 }
+
+// A page is decoded like a feed: by its Content-Type charset, else by its
+// <meta charset>; a calendar by its Content-Type.
+func TestNonFeedCharsets(t *testing.T) {
+	latin1 := func(s string) string {
+		var b strings.Builder
+		for _, r := range s {
+			b.WriteByte(byte(r)) // every rune below is in Latin-1
+		}
+		return b.String()
+	}
+	page := latin1(`<html><head><meta charset="iso-8859-1"><title>Vorträge</title></head><body><ul><li class="talk"><a class="title" href="/a">Über Unikernels</a><span class="when">2025-02-01</span></li></ul></body></html>`)
+	cal := latin1("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nSUMMARY:Café unikernel\r\nDTSTART:20250101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+	tests := []struct {
+		name, body, contentType, title string
+		sel                            *talkstream.Select
+	}{
+		{"page by meta", page, "text/html", "Über Unikernels", listSelect},
+		{"page by header", page, "text/html; charset=iso-8859-1", "Über Unikernels", listSelect},
+		{"calendar by header", cal, "text/calendar; charset=iso-8859-1", "Café unikernel", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			src := talkstream.Source{ID: "c", Kind: talkstream.SourceEvents, Select: tt.sel}
+			p, err := parse([]byte(tt.body), tt.contentType, "https://example.org/", src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(p.entries) != 1 || p.entries[0].Title != tt.title {
+				t.Errorf("entries %+v, want one titled %q", p.entries, tt.title)
+			}
+		})
+	}
+}
