@@ -91,19 +91,38 @@ func htmlPage(body []byte, contentType, pageURL string, src talkstream.Source) (
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
 	}
-	if pg.Format == "" || (len(pg.Entries) == 0 && src.Select == nil) {
+	if pg.Format == "" || (src.Select == nil && postsOnly(pg.Entries)) {
+		// Talks (events, recordings, papers) are what a feed lacks; for
+		// posts alone the feed the page advertises says more.
 		if alt := discoverFeed(data, pageURL); alt != "" {
 			return &parsed{follow: alt}, nil
 		}
+	}
+	if pg.Format == "" {
 		return nil, fmt.Errorf("%w: the server sent an HTML page with no talks in JSON-LD or microformats2 and no feed link; configure select: to read it", ErrNotFeed)
 	}
 	p := &parsed{title: htmltext.Line(pg.Title), format: map[string]string{
 		page.FormatJSONLD: FormatJSONLD, page.FormatMF2: FormatMF2, page.FormatSelectors: FormatSelectors}[pg.Format]}
 	p.entries = finish(pg.Entries, src)
-	if len(p.entries) == 0 {
+	switch {
+	case len(p.entries) > 0:
+	case src.Select != nil:
 		p.warn("the selectors found no items (select: item %q)", src.Select.Item)
+	default:
+		p.warn("the page's %s items have no title, link or content", p.format)
 	}
 	return p, nil
+}
+
+// postsOnly: the page's entries are posts (h-entry, BlogPosting), no
+// talks, recordings or papers.
+func postsOnly(es []talkstream.Entry) bool {
+	for i := range es {
+		if es[i].Kind != "" || !es[i].Start.IsZero() {
+			return false
+		}
+	}
+	return true
 }
 
 // finish applies to entries from schedules, calendars and pages the bounds

@@ -201,3 +201,33 @@ func TestNonFeedCharsets(t *testing.T) {
 		})
 	}
 }
+
+// Which pages are read and which are followed to the feed they advertise.
+func TestPageOrFeed(t *testing.T) {
+	const feedLink = `<link rel="alternate" type="application/atom+xml" href="/atom.xml">`
+	tests := []struct {
+		name, head, body string
+		sel              *talkstream.Select
+		follow           bool
+		format           string
+	}{
+		{"nothing but a feed link", feedLink, "<p>hello</p>", nil, true, ""},
+		{"posts only: the feed says more", feedLink, `<article class="h-entry"><a class="u-url p-name" href="/p">A post</a></article>`, nil, true, ""},
+		{"posts without a feed", "", `<article class="h-entry"><a class="u-url p-name" href="/p">A post</a></article>`, nil, false, FormatMF2},
+		{"talks beside a feed link", feedLink, `<div class="h-event"><a class="u-url p-name" href="/t">A talk</a><time class="dt-start" datetime="2025-02-01">1 Feb</time></div>`, nil, false, FormatMF2},
+		{"selectors decide", feedLink, `<ul><li class="talk"><a class="title" href="/t">A talk</a></li></ul>`, listSelect, false, FormatSelectors},
+		{"selectors that find nothing", feedLink, `<p>none</p>`, listSelect, false, FormatSelectors},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := "<!DOCTYPE html><html><head>" + tt.head + "</head><body>" + tt.body + "</body></html>"
+			p, err := parse([]byte(body), "text/html", "https://example.org/", talkstream.Source{ID: "p", Kind: talkstream.SourcePerson, Select: tt.sel})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (p.follow != "") != tt.follow || p.format != tt.format {
+				t.Errorf("follow %q format %q, want follow %v format %q", p.follow, p.format, tt.follow, tt.format)
+			}
+		})
+	}
+}
