@@ -25,16 +25,17 @@ type SourceKind string
 
 // The source kinds accepted in feeds.yaml.
 const (
-	SourceBlog    SourceKind = "blog"    // a project or community blog
-	SourcePerson  SourceKind = "person"  // one speaker's personal feed
-	SourceYouTube SourceKind = "youtube" // a YouTube channel or playlist feed
-	SourceVimeo   SourceKind = "vimeo"   // a Vimeo user's videos feed
-	SourceEvents  SourceKind = "events"  // a conference or meetup listing
-	SourceCurated SourceKind = "curated" // a hand-written YAML file of entries
+	SourceBlog     SourceKind = "blog"     // a project or community blog
+	SourcePerson   SourceKind = "person"   // one speaker's personal feed
+	SourceYouTube  SourceKind = "youtube"  // a YouTube channel or playlist feed
+	SourceVimeo    SourceKind = "vimeo"    // a Vimeo user's videos feed
+	SourcePeerTube SourceKind = "peertube" // a PeerTube instance's channel or account feed
+	SourceEvents   SourceKind = "events"   // a conference or meetup listing
+	SourceCurated  SourceKind = "curated"  // a hand-written YAML file of entries
 )
 
 // SourceKinds lists every valid SourceKind, in the order documentation shows them.
-var SourceKinds = []SourceKind{SourceBlog, SourcePerson, SourceYouTube, SourceVimeo, SourceEvents, SourceCurated}
+var SourceKinds = []SourceKind{SourceBlog, SourcePerson, SourceYouTube, SourceVimeo, SourcePeerTube, SourceEvents, SourceCurated}
 
 // Kind is what an item is.
 type Kind string
@@ -82,8 +83,19 @@ type Source struct {
 	Include  *regexp.Regexp // keep only entries whose title/summary/categories match; nil keeps all
 	Exclude  *regexp.Regexp // drop entries that match; nil drops none
 	Refresh  time.Duration  // interval between fetches
+	// Select reads an HTML page that has neither microformats nor
+	// schema.org data; nil for every other source.
+	Select *Select
 
 	State FetchState
+}
+
+// Select says where an HTML page keeps its list of talks: CSS selectors,
+// each optionally ending in @attribute to read that attribute rather than
+// the element's text (a@href). Item selects one element per entry; the
+// others are relative to it.
+type Select struct {
+	Item, Title, Link, Date, Speakers, Summary string
 }
 
 // DisplayTitle is the configured title, else the feed's own, else the id.
@@ -123,6 +135,10 @@ type FetchState struct {
 	// under; when the source's configuration changes, a 410 Gone, a
 	// permanent redirect and the validators are forgotten.
 	ConfigHash string
+	// Format is what the last parsed body was (see fetch.Format*); Followed
+	// is the feed an HTML page advertised and that was read instead of it.
+	Format   string
+	Followed string
 	// FetchedBy names the talkstream instance that last fetched the
 	// source, when several share one database.
 	FetchedBy string
@@ -163,8 +179,8 @@ type Entry struct {
 
 // Video describes a video on a platform, built from its id.
 type Video struct {
-	Provider  string // "youtube" or "vimeo"
-	ID        string
+	Provider  string // "youtube", "vimeo", "peertube" or "mediaccc"
+	ID        string // a PeerTube video's UUID, a media.ccc.de slug
 	URL       string // the watch page
 	EmbedURL  string // a privacy-friendly player URL
 	Thumbnail string

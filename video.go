@@ -1,6 +1,8 @@
 package talkstream
 
 import (
+	"fmt"
+	"math/big"
 	"net/url"
 	"regexp"
 	"strings"
@@ -16,7 +18,9 @@ var (
 )
 
 // NewVideo builds the Video for a provider ("youtube" or "vimeo") and id,
-// with watch, privacy-friendly embed and default thumbnail URLs.
+// with watch, privacy-friendly embed and default thumbnail URLs. PeerTube
+// and media.ccc.de videos need more than an id: see NewPeerTubeVideo and
+// NewMediaCCCVideo.
 func NewVideo(provider, id string) *Video {
 	switch provider {
 	case "youtube":
@@ -78,6 +82,13 @@ func ParseVideoURL(raw string) *Video {
 		if id := vimeoPathID(host, parts); vimeoID.MatchString(id) {
 			return NewVideo("vimeo", id)
 		}
+	case "media.ccc.de":
+		if len(parts) >= 2 && parts[0] == "v" {
+			return NewMediaCCCVideo(parts[1])
+		}
+	}
+	if id := peerTubePathID(parts); id != "" {
+		return NewPeerTubeVideo(u.Host, id)
 	}
 	return nil
 }
@@ -112,4 +123,87 @@ func ytVideo(id string) *Video {
 		return nil
 	}
 	return NewVideo("youtube", id)
+}
+
+// PeerTube and media.ccc.de.
+//
+// A PeerTube video has a UUID and a short id, which is the same 128-bit
+// number written in base 58 (the short-uuid package's Flickr alphabet), so
+// both forms of a video's URL map to one UUID, and the UUID is the key: a
+// video federated to another instance keeps it too.
+
+var (
+	uuidPattern  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
+	shortIDChars = regexp.MustCompile(`^[1-9a-km-zA-HJ-NP-Z]{20,22}$`)
+	mediaCCCSlug = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$`)
+)
+
+const flickrBase58 = "123456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+
+// peerTubePathID returns the UUID a PeerTube watch or embed path names
+// (/w/ID, /videos/watch/ID, /videos/embed/ID, ID a UUID or a short id), or
+// "". The host is not checked: PeerTube runs on any host, and these paths
+// with an id of this exact shape are its own.
+func peerTubePathID(p []string) string {
+	var id string
+	switch {
+	case len(p) >= 2 && p[0] == "w" && p[1] != "p": // /w/p/ID is a playlist
+		id = p[1]
+	case len(p) >= 3 && p[0] == "videos" && (p[1] == "watch" || p[1] == "embed") && p[2] != "playlist":
+		id = p[2]
+	default:
+		return ""
+	}
+	if uuidPattern.MatchString(id) {
+		return strings.ToLower(id)
+	}
+	return PeerTubeShortToUUID(id)
+}
+
+// PeerTubeShortToUUID turns a PeerTube short id into the video's UUID, or
+// returns "" when s is not one.
+func PeerTubeShortToUUID(s string) string {
+	if !shortIDChars.MatchString(s) {
+		return ""
+	}
+	n, base := new(big.Int), big.NewInt(58)
+	for i := 0; i < len(s); i++ {
+		n.Mul(n, base)
+		n.Add(n, big.NewInt(int64(strings.IndexByte(flickrBase58, s[i]))))
+	}
+	if n.BitLen() > 128 {
+		return ""
+	}
+	h := fmt.Sprintf("%032x", n)
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// NewPeerTubeVideo is the video with this UUID on the PeerTube instance at
+// host (host[:port]). Its players are the instance's own embed page; the
+// watch page is the instance's too.
+func NewPeerTubeVideo(host, uuid string) *Video {
+	host = strings.ToLower(host)
+	if host == "" || !uuidPattern.MatchString(uuid) {
+		return nil
+	}
+	uuid = strings.ToLower(uuid)
+	return &Video{
+		Provider: "peertube",
+		ID:       uuid,
+		URL:      "https://" + host + "/videos/watch/" + uuid,
+		EmbedURL: "https://" + host + "/videos/embed/" + uuid,
+	}
+}
+
+// NewMediaCCCVideo is the media.ccc.de recording with this slug.
+func NewMediaCCCVideo(slug string) *Video {
+	if !mediaCCCSlug.MatchString(slug) {
+		return nil
+	}
+	return &Video{
+		Provider: "mediaccc",
+		ID:       slug,
+		URL:      "https://media.ccc.de/v/" + slug,
+		EmbedURL: "https://media.ccc.de/v/" + slug + "/oembed",
+	}
 }

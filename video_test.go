@@ -182,3 +182,51 @@ func FuzzParseVideoURL(f *testing.F) {
 		}
 	})
 }
+
+func TestParseVideoURLPeerTubeAndMediaCCC(t *testing.T) {
+	// The short id is the UUID in base 58 (short-uuid's Flickr alphabet):
+	// this pair is that package's own documented example.
+	const uuid, short = "a44521d0-0fb8-4ade-8002-3385545c3318", "mhvXdrZT4jP5T8vBxuvm75"
+	tests := []struct {
+		name, url, provider, id, watch, embed string
+	}{
+		{"peertube watch uuid", "https://watch.ocaml.org/videos/watch/" + uuid, "peertube", uuid,
+			"https://watch.ocaml.org/videos/watch/" + uuid, "https://watch.ocaml.org/videos/embed/" + uuid},
+		{"peertube embed uuid", "https://watch.ocaml.org/videos/embed/" + uuid + "?start=10s", "peertube", uuid,
+			"https://watch.ocaml.org/videos/watch/" + uuid, "https://watch.ocaml.org/videos/embed/" + uuid},
+		{"peertube short watch", "https://watch.ocaml.org/w/" + short, "peertube", uuid,
+			"https://watch.ocaml.org/videos/watch/" + uuid, "https://watch.ocaml.org/videos/embed/" + uuid},
+		{"peertube upper-case uuid", "https://tube.example.org/w/" + "A44521D0-0FB8-4ADE-8002-3385545C3318", "peertube", uuid,
+			"https://tube.example.org/videos/watch/" + uuid, "https://tube.example.org/videos/embed/" + uuid},
+		{"peertube short embed with port", "http://127.0.0.1:8080/videos/embed/" + short, "peertube", uuid,
+			"https://127.0.0.1:8080/videos/watch/" + uuid, "https://127.0.0.1:8080/videos/embed/" + uuid},
+		{"media.ccc.de", "https://media.ccc.de/v/36c3-10485-leaving-legacy-behind", "mediaccc", "36c3-10485-leaving-legacy-behind",
+			"https://media.ccc.de/v/36c3-10485-leaving-legacy-behind", "https://media.ccc.de/v/36c3-10485-leaving-legacy-behind/oembed"},
+		{"media.ccc.de oembed", "https://media.ccc.de/v/36c3-10485-leaving-legacy-behind/oembed", "mediaccc", "36c3-10485-leaving-legacy-behind",
+			"https://media.ccc.de/v/36c3-10485-leaving-legacy-behind", "https://media.ccc.de/v/36c3-10485-leaving-legacy-behind/oembed"},
+
+		{"peertube playlist", "https://watch.ocaml.org/w/p/" + short, "", "", "", ""},
+		{"peertube channel", "https://watch.ocaml.org/c/ocaml_workshop/videos", "", "", "", ""},
+		{"wiki page under /w/", "https://en.wikipedia.org/w/index.php", "", "", "", ""},
+		{"short id with a zero", "https://x.example/w/0hvXdrZT4jP5T8vBxuvm75", "", "", "", ""},
+		{"short id too large", "https://x.example/w/ZZZZZZZZZZZZZZZZZZZZZZ", "", "", "", ""},
+		{"media.ccc.de conference", "https://media.ccc.de/c/36c3", "", "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := ParseVideoURL(tt.url)
+			if tt.provider == "" {
+				if v != nil {
+					t.Fatalf("ParseVideoURL(%q) = %+v, want nil", tt.url, v)
+				}
+				return
+			}
+			if v == nil {
+				t.Fatalf("ParseVideoURL(%q) = nil", tt.url)
+			}
+			if v.Provider != tt.provider || v.ID != tt.id || v.URL != tt.watch || v.EmbedURL != tt.embed {
+				t.Errorf("ParseVideoURL(%q) = %+v, want %s %s %s %s", tt.url, v, tt.provider, tt.id, tt.watch, tt.embed)
+			}
+		})
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/fetch/page"
 )
 
 // Defaults for keys left out of feeds.yaml.
@@ -169,20 +170,32 @@ type rawRule struct {
 }
 
 type rawSource struct {
-	ID        string   `yaml:"id"`
-	Kind      string   `yaml:"kind"`
-	URL       string   `yaml:"url"`
-	ChannelID string   `yaml:"channel_id"`
-	Shorts    bool     `yaml:"shorts"`
-	User      string   `yaml:"user"`
-	Path      string   `yaml:"path"`
-	Title     string   `yaml:"title"`
-	Site      string   `yaml:"site"`
-	Speakers  []string `yaml:"speakers"`
-	Tags      []string `yaml:"tags"`
-	Include   string   `yaml:"include"`
-	Exclude   string   `yaml:"exclude"`
-	Refresh   string   `yaml:"refresh"`
+	ID        string     `yaml:"id"`
+	Kind      string     `yaml:"kind"`
+	URL       string     `yaml:"url"`
+	ChannelID string     `yaml:"channel_id"`
+	Shorts    bool       `yaml:"shorts"`
+	User      string     `yaml:"user"`
+	Path      string     `yaml:"path"`
+	Title     string     `yaml:"title"`
+	Site      string     `yaml:"site"`
+	Speakers  []string   `yaml:"speakers"`
+	Tags      []string   `yaml:"tags"`
+	Include   string     `yaml:"include"`
+	Exclude   string     `yaml:"exclude"`
+	Refresh   string     `yaml:"refresh"`
+	Select    *rawSelect `yaml:"select"`
+}
+
+// rawSelect is a source's select: CSS selectors for an HTML page without
+// microformats or JSON-LD.
+type rawSelect struct {
+	Item     string `yaml:"item"`
+	Title    string `yaml:"title"`
+	Link     string `yaml:"link"`
+	Date     string `yaml:"date"`
+	Speakers string `yaml:"speakers"`
+	Summary  string `yaml:"summary"`
 }
 
 // Error is one problem in a config file, located by file, line and source.
@@ -544,8 +557,20 @@ func (v *validator) source(rs rawSource, node *yaml.Node, item int, dir string, 
 		}
 	}
 
+	if rs.Select != nil {
+		sel := talkstream.Select(*rs.Select)
+		switch err := page.CompileSelect(&sel); {
+		case src.Kind == talkstream.SourceCurated || src.Kind == talkstream.SourceYouTube || src.Kind == talkstream.SourceVimeo || src.Kind == talkstream.SourcePeerTube:
+			v.add(at("select"), id, "select reads HTML pages: not for kind %s sources", src.Kind)
+		case err != nil:
+			v.add(at("select"), id, "%v", err)
+		default:
+			src.Select = &sel
+		}
+	}
+
 	switch src.Kind {
-	case talkstream.SourceBlog, talkstream.SourcePerson, talkstream.SourceEvents:
+	case talkstream.SourceBlog, talkstream.SourcePerson, talkstream.SourceEvents, talkstream.SourcePeerTube:
 		if rs.URL == "" {
 			v.add(line, id, "kind %s needs a url", src.Kind)
 		}

@@ -1,9 +1,12 @@
 // Package fetch owns getting entries out of a source: the HTTP client
 // (conditional GET, body and time limits, redirect policy, typed errors for
-// statuses), decoding charsets, parsing every feed format through gofeed,
-// translating gofeed items into talkstream.Entry values with explicit field
-// fallbacks, YouTube and Vimeo video extraction, and reading curated YAML
-// files.
+// statuses), decoding charsets, telling the formats apart by content
+// (detect.go), parsing every feed format through gofeed, translating gofeed
+// items into talkstream.Entry values with explicit field fallbacks, YouTube,
+// Vimeo and PeerTube video extraction, following an HTML page to the feed
+// it advertises, and reading curated YAML files. Conference schedules
+// (fetch/schedule), iCalendar files (fetch/ical) and HTML pages
+// (fetch/page) are parsed in subpackages of their own.
 //
 // A Fetcher is safe for concurrent use. It never touches the store or the
 // configuration: the caller passes a talkstream.Source (with its FetchState)
@@ -124,6 +127,11 @@ type Result struct {
 	Duration time.Duration // request and body read, parsing excluded
 	URL      string        // final URL after redirects; empty for curated
 	MovedTo  string        // set when a permanent redirect (301/308) was followed
+	// Format is what the body was read as (a Format constant); on
+	// NotModified and Unchanged it repeats src.State.Format. Followed is
+	// the feed read in place of the configured page that advertised it.
+	Format   string
+	Followed string
 
 	// Scheduling hints; the caller decides the next check from them.
 	// Fresh is how long the server says the response stays fresh
@@ -193,10 +201,38 @@ func (e *statusError) Is(target error) bool {
 // Fetch fetches and parses one source. For kind curated it reads src.Path
 // (YAML per docs/curated.md; strict: unknown keys are errors naming
 // file:line). Errors are *Error. Never panics on hostile input.
+//
+// The body may be a feed, a conference schedule, an iCalendar file or an
+// HTML page (see the Format constants). A page that holds no talks of its
+// own but advertises a feed is followed to that feed (Result.Followed),
+// and later fetches go to that feed directly, with its validators, until
+// it stops being one.
 func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, error) {
 	if src.Kind == talkstream.SourceCurated {
 		return f.fetchCurated(src)
 	}
+	if followed := src.State.Followed; followed != "" {
+		fs := src
+		fs.URL = followed
+		res, err := f.fetchOnce(ctx, fs, false)
+		if err == nil {
+			res.Followed, res.MovedTo = followed, ""
+			return res, nil
+		}
+		if !errors.Is(err, ErrNotFeed) && !errors.Is(err, ErrHTTPStatus) {
+			return nil, err
+		}
+		// The advertised feed went away or changed: read the page again,
+		// from scratch, to see what it offers now.
+		src.State.ETag, src.State.LastModified, src.State.BodyHash = "", "", ""
+	}
+	return f.fetchOnce(ctx, src, true)
+}
+
+// fetchOnce is one conditional GET of src.URL and the parse of its body;
+// with follow, a page that advertises a feed is fetched a second time, at
+// that feed.
+func (f *Fetcher) fetchOnce(ctx context.Context, src talkstream.Source, follow bool) (*Result, error) {
 	start := time.Now()
 	ctx, cancel := context.WithTimeout(ctx, f.opts.Timeout)
 	defer cancel()
@@ -282,6 +318,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 			res.LastModified = src.State.LastModified
 		}
 		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
+		res.Format = src.State.Format
 		res.Duration = time.Since(start)
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
@@ -305,6 +342,7 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
 		res.Unchanged = true
 		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
+		res.Format = src.State.Format
 		return res, nil
 	}
 
@@ -312,8 +350,36 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 	if err != nil {
 		return fail(opParse, final, resp.StatusCode, err)
 	}
+	if p.follow != "" {
+		return f.followFeed(ctx, src, res, p.follow, follow)
+	}
 	res.FeedTitle, res.FeedLink, res.Entries, res.TTL = p.title, p.link, p.entries, p.ttl
+	res.Format = p.format
 	res.Warning = strings.Join(p.warnings, "; ")
+	return res, nil
+}
+
+// followFeed fetches the feed a page advertised, with the same client and
+// limits, and answers with what it holds. The page's own validators say
+// nothing about the feed, so it is fetched unconditionally.
+func (f *Fetcher) followFeed(ctx context.Context, src talkstream.Source, page *Result, feedURL string, follow bool) (*Result, error) {
+	if !follow {
+		// A followed feed that is itself a page pointing on: no chains.
+		return nil, &Error{Op: opParse, URL: page.URL, Status: page.Status,
+			Err: fmt.Errorf("%w: the followed feed is an HTML page that advertises another feed, at %s", ErrNotFeed, feedURL)}
+	}
+	fs := src
+	fs.URL, fs.State = feedURL, talkstream.FetchState{}
+	res, err := f.fetchOnce(ctx, fs, false)
+	if err != nil {
+		var fe *Error
+		if errors.As(err, &fe) {
+			fe.Err = fmt.Errorf("the page %s advertises this feed: %w", page.URL, fe.Err)
+		}
+		return nil, err
+	}
+	res.Followed, res.MovedTo = feedURL, page.MovedTo
+	res.Bytes += page.Bytes
 	return res, nil
 }
 

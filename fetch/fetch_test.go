@@ -395,7 +395,7 @@ func TestFetchErrors(t *testing.T) {
 		},
 		{
 			name: "html page", handler: body("text/html; charset=utf-8", string(readFixture(t, "page.html"))),
-			wantIs: []error{ErrNotFeed}, wantStatus: 200, wantMsg: "HTML page; it advertises a feed at http://127.0.0.1:",
+			wantIs: []error{ErrNotFeed}, wantStatus: 200, wantMsg: "HTML page that advertises another feed, at http://127.0.0.1:",
 		},
 		{
 			name: "html page as xml", handler: body("application/xml", string(readFixture(t, "page.html"))),

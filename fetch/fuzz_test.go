@@ -15,7 +15,10 @@ import (
 // failures are always ErrNotFeed.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.xml"))
-	files = append(files, filepath.Join("testdata", "page.html"))
+	for _, pattern := range []string{"*.html", "*.ics", "*.json"} {
+		more, _ := filepath.Glob(filepath.Join("testdata", pattern))
+		files = append(files, more...)
+	}
 	realWorld, _ := filepath.Glob(filepath.Join("testdata", "realworld", "*"))
 	files = append(files, realWorld...)
 	for _, name := range files {
@@ -30,7 +33,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("<feed xmlns='http://www.w3.org/2005/Atom' xmlns:yt='http://www.youtube.com/xml/schemas/2015'><entry><yt:videoId>../x</yt:videoId></entry></feed>"), "")
 	f.Add([]byte("\xFE\xFF\x00<"), "text/xml; charset=utf-16")
 
-	kinds := []talkstream.SourceKind{talkstream.SourceBlog, talkstream.SourceYouTube, talkstream.SourceVimeo}
+	kinds := []talkstream.SourceKind{talkstream.SourceBlog, talkstream.SourceYouTube, talkstream.SourceVimeo, talkstream.SourcePeerTube}
 	f.Fuzz(func(t *testing.T, body []byte, contentType string) {
 		for _, kind := range kinds {
 			src := talkstream.Source{ID: "fuzz", Kind: kind}
@@ -45,7 +48,7 @@ func FuzzParse(f *testing.F) {
 				// One-line texts are clean: no markup that would act if
 				// rendered (plain-text titles may mention a bare <i>), no
 				// control characters, bounded.
-				for _, s := range append(append([]string{e.Title}, e.Authors...), e.Categories...) {
+				for _, s := range append(append(append([]string{e.Title, e.Location, e.Event}, e.Authors...), e.Categories...), e.Speakers...) {
 					if htmltext.Line(s) != s || strings.IndexFunc(s, htmltext.IsStrayControl) >= 0 || utf8.RuneCountInString(s) > maxTitleRunes+1 {
 						t.Fatalf("unclean text %q", s)
 					}

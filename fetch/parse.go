@@ -28,6 +28,10 @@ type parsed struct {
 	// warnings say what was read other than as the feed wrote it: a
 	// repaired syntax error, items that could not be read, fields dropped.
 	warnings []string
+	format   string // one of the Format constants
+	// follow is the feed an HTML page without talks of its own
+	// advertises; nothing else is set then.
+	follow string
 }
 
 func (p *parsed) warn(format string, args ...any) {
@@ -46,6 +50,12 @@ func parse(body []byte, contentType, feedURL string, src talkstream.Source) (*pa
 func parseDoc(body []byte, contentType, feedURL, docURL string, src talkstream.Source) (*parsed, error) {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return nil, fmt.Errorf("%w: empty body", ErrNotFeed)
+	}
+	if p, err := otherFormat(body, contentType, src); p != nil || err != nil {
+		return p, err
+	}
+	if src.Select != nil && isHTML(body, contentType) {
+		return htmlPage(body, contentType, pageBase(feedURL, docURL), src)
 	}
 	data := dropNonXMLChars(toUTF8(body, contentType))
 	droppedFields := 0
@@ -83,11 +93,7 @@ func parseDoc(body []byte, contentType, feedURL, docURL string, src talkstream.S
 	}
 	if err != nil {
 		if isHTML(data, contentType) {
-			msg := "the server sent an HTML page"
-			if alt := discoverFeed(data, feedURL); alt != "" {
-				msg += "; it advertises a feed at " + alt
-			}
-			return nil, fmt.Errorf("%w: %s", ErrNotFeed, msg)
+			return htmlPage(body, contentType, pageBase(feedURL, docURL), src)
 		}
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return nil, fmt.Errorf("%w: no RSS, Atom or JSON Feed root element (Content-Type %q)", ErrNotFeed, contentType)
@@ -95,6 +101,7 @@ func parseDoc(body []byte, contentType, feedURL, docURL string, src talkstream.S
 		return nil, fmt.Errorf("%w: %w", ErrNotFeed, err)
 	}
 	p := translate(feed, x, data, src, feedURL, docURL)
+	p.format = feedFormats[feed.FeedType]
 	p.ttl = feedTTL(x.ttl, feed)
 	p.warnings = append(p.warnings, warnings...)
 	if n := len(feed.Items); n > 0 && len(p.entries) == 0 {
@@ -246,6 +253,15 @@ func discoverFeed(data []byte, pageURL string) string {
 			}
 		}
 	}
+}
+
+// pageBase is the URL a page's relative links resolve against (before
+// its own <base>): where it says it lives, else where it was fetched.
+func pageBase(feedURL, docURL string) string {
+	if docURL != "" {
+		return docURL
+	}
+	return feedURL
 }
 
 // parseBase parses an absolute base URL, or returns nil.

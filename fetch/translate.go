@@ -28,6 +28,9 @@ type translator struct {
 	scan    []atomEntryScan // Atom title types and xml:base-resolved links, when scanned
 	base    *url.URL        // Content-Location, else the feed's own link, else the feed URL
 	youtube bool            // a YouTube feed: by source kind or by its yt: namespace
+	// peertube: a PeerTube feed, by source kind or by its generator
+	// (feeds of any source kind can be one: a speaker's channel).
+	peertube bool
 }
 
 // translate turns a parsed feed into entries. data is the document it was
@@ -60,6 +63,7 @@ func translate(feed *gofeed.Feed, x *extras, data []byte, src talkstream.Source,
 	}
 	_, t.youtube = feed.Extensions["yt"]
 	t.youtube = t.youtube || src.Kind == talkstream.SourceYouTube
+	t.peertube = strings.Contains(strings.ToLower(feed.Generator), "peertube")
 
 	out.entries = make([]talkstream.Entry, 0, len(feed.Items))
 	for i, item := range feed.Items {
@@ -161,6 +165,8 @@ func (t *translator) entry(i int, item *gofeed.Item) talkstream.Entry {
 		t.youtubeEntry(item, &e)
 	case t.src.Kind == talkstream.SourceVimeo || isVimeo(e.Link):
 		t.vimeoEntry(item, &e)
+	case t.src.Kind == talkstream.SourcePeerTube || t.peertube:
+		t.peerTubeEntry(item, &e)
 	default:
 		// An entry whose own page is a video (a link blog pointing at a
 		// talk) is that video.

@@ -424,6 +424,45 @@ func TestHostileFeeds(t *testing.T) {
 				}
 			}
 		}},
+
+		// Schedules, calendars and pages are read as warily as feeds.
+		{id: "schedule-hostile", entries: 2, handler: write(`<?xml version="1.0"?><schedule><conference><title>Evil &amp; Co</title>`+
+			`<time_zone_name>../../etc/passwd</time_zone_name><base_url>javascript:alert(1)//</base_url></conference>`+
+			`<day date="2025-02-01"><room name="R"><event guid="e1"><date>2025-02-01T10:00:00+01:00</date><duration>99999:00</duration>`+
+			`<title>&lt;script&gt;alert(1)&lt;/script&gt;Talk`+"\x01"+`</title><url>javascript:alert(1)</url>`+
+			`<persons><person>`+strings.Repeat("Name", 200)+`</person></persons>`+
+			`<links><link href="data:text/html,x">x</link><link href="https://ok.example/v.webm">Video</link></links></event>`+
+			`<event guid="e2"><start>25:99</start><title>Second</title></event></room></day></schedule>`, "application/xml"),
+			check: func(t *testing.T, es []talkstream.Entry) {
+				for _, e := range es {
+					if e.Link != "" || e.Duration != 0 || !e.Start.IsZero() && e.GUID == "e2" {
+						t.Errorf("a hostile field survived: link %q duration %v start %v", e.Link, e.Duration, e.Start)
+					}
+					for _, l := range e.Links {
+						if !strings.HasPrefix(l.URL, "https://") {
+							t.Errorf("link %q kept", l.URL)
+						}
+					}
+					if len(e.Speakers) > 0 && utf8.RuneCountInString(e.Speakers[0]) > 201 {
+						t.Errorf("a speaker's name is not capped: %d runes", utf8.RuneCountInString(e.Speakers[0]))
+					}
+				}
+			}},
+		{id: "ics-too-deep", wantErr: true, errIs: fetch.ErrNotFeed, errSubstr: "nested more than",
+			handler: write("BEGIN:VCALENDAR\r\n"+strings.Repeat("BEGIN:VEVENT\r\n", 100000), "text/calendar")},
+		{id: "ics-long-parameter", entries: 1, handler: write("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART;TZID=\""+
+			strings.Repeat("x", 4<<20)+"\":20250101T100000\r\nSUMMARY:kept\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "text/calendar")},
+		// The HTML parser refuses a page nested past 512 elements.
+		{id: "page-deep-entries", wantErr: true, errIs: fetch.ErrNotFeed, errSubstr: "exceeds 512", handler: write("<!DOCTYPE html><html><body>"+
+			strings.Repeat(`<div class="h-entry"><a class="u-url p-name" href="https://deep.example/">deep</a>`, 100000)+"</body></html>", "text/html")},
+		{id: "jsonld-hostile", entries: 1, handler: write(`<!DOCTYPE html><html><head><script type="application/ld+json">`+
+			`{"@type":"Event","name":"JSON-LD talk","url":"javascript:alert(1)","startDate":"99999-01-01",`+
+			`"performer":`+strings.Repeat("[", 5000)+strings.Repeat("]", 5000)+`}</script></head><body></body></html>`, "text/html"),
+			check: func(t *testing.T, es []talkstream.Entry) {
+				if es[0].Link != "" || !es[0].Start.IsZero() {
+					t.Errorf("a hostile field survived: %+v", es[0])
+				}
+			}},
 	}
 
 	mux := http.NewServeMux()

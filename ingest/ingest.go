@@ -167,6 +167,7 @@ func fresh(s talkstream.Source, st talkstream.FetchState) talkstream.FetchState 
 	if st.ConfigHash != "" && st.ConfigHash != h {
 		st.ETag, st.LastModified, st.BodyHash = "", "", ""
 		st.MovedTo, st.Gone, st.Errors, st.LastError = "", false, 0, ""
+		st.Followed = "" // the page may now hold talks of its own, or point elsewhere
 		st.TTL, st.NextCheck = 0, time.Time{}
 	}
 	st.ConfigHash = h

@@ -324,7 +324,8 @@ func TestErrors(t *testing.T) {
 		{"/503", "503 Service Unavailable", fetch.ErrHTTPStatus, 2 * time.Hour},
 		{"/500", "500 Internal Server Error", fetch.ErrHTTPStatus, 2 * time.Hour},
 		{"/big", "too large", fetch.ErrTooLarge, 2 * time.Hour},
-		{"/html", "the server sent an HTML page; it advertises a feed at " + srv.URL + "/feed.xml", fetch.ErrNotFeed, 2 * time.Hour},
+		// The page's advertised feed is followed, and is not there.
+		{"/html", "the page " + srv.URL + "/html advertises this feed: unexpected http status 404", fetch.ErrHTTPStatus, 2 * time.Hour},
 		{"/empty", "empty body", fetch.ErrNotFeed, 2 * time.Hour},
 		{"/hang", "deadline exceeded", context.DeadlineExceeded, 2 * time.Hour},
 	}

@@ -114,6 +114,7 @@ func (in *Ingester) nextState(src talkstream.Source, res *fetch.Result, ferr err
 	if res.FeedLink != "" {
 		st.FeedLink = res.FeedLink
 	}
+	st.Format, st.Followed = res.Format, res.Followed
 	if !res.NotModified && !res.Unchanged {
 		st.Entries = len(res.Entries)
 	}
@@ -143,6 +144,9 @@ func ConfigHash(s talkstream.Source) string {
 	}
 	if s.Exclude != nil {
 		fmt.Fprintf(&b, "exclude=%s\n", s.Exclude)
+	}
+	if s.Select != nil {
+		fmt.Fprintf(&b, "select=%q\n", *s.Select)
 	}
 	sum := sha256.Sum256([]byte(b.String()))
 	return hex.EncodeToString(sum[:8])

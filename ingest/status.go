@@ -21,6 +21,8 @@ type SourceStatus struct {
 	URL        string     `json:"url"`       // configured URL (curated: the file)
 	FetchURL   string     `json:"fetch_url"` // what is fetched: moved_to, else url
 	State      string     `json:"state"`     // never, ok, warning, error, gone
+	Format     string     `json:"format"`    // what the last body was read as (fetch.Format*); "" before one was read
+	Followed   string     `json:"followed"`  // the feed the configured page advertises, read in its place
 	LastFetch  *time.Time `json:"last_fetch"`
 	FetchedBy  string     `json:"fetched_by,omitempty"` // the instance that fetched it last
 	HTTPStatus int        `json:"http_status"`
@@ -61,6 +63,7 @@ func statusOf(s talkstream.Source, configDir string) SourceStatus {
 		ID: s.ID, Kind: string(s.Kind), Title: s.DisplayTitle(), URL: s.URL, FetchURL: fetchURL(s),
 		HTTPStatus: fs.LastStatus, DurationMS: fs.Duration.Milliseconds(), Bytes: fs.Bytes, Entries: fs.Entries,
 		Errors: fs.Errors, LastError: fs.LastError, MovedTo: fs.MovedTo, Gone: fs.Gone,
+		Format: fs.Format, Followed: fs.Followed,
 	}
 	if s.Kind == talkstream.SourceCurated {
 		p := displayPath(s.Path, configDir)
@@ -173,10 +176,11 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 <h1>Source status</h1>
 <p>{{len .Sources}} sources at {{.Generated.Format "2006-01-02 15:04:05Z"}}, from instance {{.Instance}} · <a href="status.json">JSON</a> · <a href="metrics">metrics</a></p>
 <table>
-<thead><tr><th>source</th><th>state</th><th>last fetch</th><th>HTTP</th><th>duration</th><th>bytes</th><th>entries</th><th>next check</th><th>errors</th><th>last error / warning / moved to</th></tr></thead>
+<thead><tr><th>source</th><th>format</th><th>state</th><th>last fetch</th><th>HTTP</th><th>duration</th><th>bytes</th><th>entries</th><th>next check</th><th>errors</th><th>last error / warning / moved to</th></tr></thead>
 <tbody>
 {{range .Sources}}<tr>
 <td><strong>{{.ID}}</strong> <small>{{.Kind}}</small><br><span class="url">{{.FetchURL}}</span></td>
+<td>{{if .Format}}{{.Format}}{{else}}—{{end}}{{if .Followed}}<br>via the feed it advertises: <span class="url">{{.Followed}}</span>{{end}}</td>
 <td class="{{.State}}">{{.State}}</td>
 <td>{{when .LastFetch}}{{if .FetchedBy}}<br><small>by {{.FetchedBy}}</small>{{end}}</td>
 <td class="n">{{if .HTTPStatus}}{{.HTTPStatus}}{{else}}—{{end}}</td>

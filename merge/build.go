@@ -135,6 +135,8 @@ func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[Entry
 		item.Updated = item.Published
 	}
 
+	m.schedule(item, ranked)
+
 	// Video and thumbnail come from the video platform entry first.
 	for _, pass := range []bool{true, false} {
 		for _, se := range es {
@@ -227,4 +229,50 @@ func distinctLinks(es []StoredEntry) []talkstream.Link {
 		}
 	}
 	return out
+}
+
+// schedule sets when and where the talk takes place: the start (with its
+// all-day flag and duration) from the most trusted entry that gives one,
+// and a timed start over a date alone (a speaker's list that knows the
+// day, a schedule that knows the hour); the location likewise.
+func (m *Merger) schedule(item *talkstream.Item, ranked []StoredEntry) {
+	var from *StoredEntry
+	for i := range ranked {
+		e := &ranked[i].Entry
+		if e.Start.IsZero() {
+			continue
+		}
+		if from == nil || from.Entry.AllDay && !e.AllDay {
+			from = &ranked[i]
+		}
+	}
+	if from != nil {
+		e := &from.Entry
+		item.Start, item.AllDay, item.Duration = e.Start, e.AllDay, e.Duration
+		if item.Duration == 0 {
+			for _, se := range ranked {
+				if se.Entry.Duration > 0 && se.Entry.AllDay == e.AllDay && sameDay(se.Entry.Start, e.Start) {
+					item.Duration = se.Entry.Duration
+					break
+				}
+			}
+		}
+		when := "at " + e.Start.Format(time.RFC3339)
+		if e.AllDay {
+			when = "on " + e.Start.Format("2006-01-02")
+		}
+		item.Why = append(item.Why, fmt.Sprintf("start %s from %s/%s", when, from.SourceID, from.EntryID))
+	}
+	for _, se := range ranked {
+		if se.Entry.Location != "" {
+			item.Location = se.Entry.Location
+			break
+		}
+	}
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }

@@ -136,9 +136,11 @@ const (
 var videoInHTML = regexp.MustCompile(`(?i)(?:href|src|data-src)\s*=\s*["']?([^"'\s>]+)`)
 
 // mentionsVideoHost is a cheap test that skips the attribute scan for the
-// many posts that reference no video platform at all.
+// many posts that reference no video platform at all. PeerTube runs on any
+// host, so its paths are what is looked for.
 func mentionsVideoHost(html string) bool {
-	return containsASCIIFold(html, "youtu") || containsASCIIFold(html, "vimeo")
+	return containsASCIIFold(html, "youtu") || containsASCIIFold(html, "vimeo") ||
+		containsASCIIFold(html, "/videos/") || containsASCIIFold(html, "/w/") || containsASCIIFold(html, "media.ccc.de")
 }
 
 // containsASCIIFold reports whether s contains the lower-case ASCII word

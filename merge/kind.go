@@ -82,14 +82,18 @@ func (m *Merger) kindSignals(item *talkstream.Item, es []StoredEntry, summary st
 	ref := func(se *StoredEntry) string { return se.SourceID + "/" + se.EntryID }
 	for i := range es {
 		if k := es[i].Entry.Kind; k != "" {
-			add(k, "set by curated entry "+ref(&es[i]))
+			by := "set by curated entry "
+			if m.sourceKind(es[i].SourceID) != talkstream.SourceCurated {
+				by = "set by entry " // a schedule's talk, a page's paper
+			}
+			add(k, by+ref(&es[i]))
 		}
 	}
 	if rule.kind != "" {
 		out = append(out, rule)
 	}
 	for i := range es {
-		if k := m.sourceKind(es[i].SourceID); k == talkstream.SourceYouTube || k == talkstream.SourceVimeo || k == talkstream.SourceEvents {
+		if k := m.sourceKind(es[i].SourceID); k == talkstream.SourceYouTube || k == talkstream.SourceVimeo || k == talkstream.SourcePeerTube || k == talkstream.SourceEvents {
 			add(talkstream.KindTalk, "from source "+es[i].SourceID+" (kind "+string(k)+")")
 		}
 	}

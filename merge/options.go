@@ -93,5 +93,5 @@ const rulesVersion = 3
 // title.
 var DefaultPriority = []string{
 	string(talkstream.SourceCurated), string(talkstream.SourcePerson), string(talkstream.SourceBlog),
-	string(talkstream.SourceEvents), string(talkstream.SourceYouTube), string(talkstream.SourceVimeo),
+	string(talkstream.SourceEvents), string(talkstream.SourceYouTube), string(talkstream.SourceVimeo), string(talkstream.SourcePeerTube),
 }

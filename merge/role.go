@@ -38,7 +38,7 @@ func role(src *talkstream.Source, e *talkstream.Entry) talkstream.Role {
 		return talkstream.RolePost
 	}
 	switch src.Kind {
-	case talkstream.SourceYouTube, talkstream.SourceVimeo:
+	case talkstream.SourceYouTube, talkstream.SourceVimeo, talkstream.SourcePeerTube:
 		return talkstream.RoleVideo
 	case talkstream.SourceEvents:
 		return talkstream.RoleEvent

@@ -76,6 +76,9 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry)
 	}
 
 	m.tagEvent(item, strong, weak)
+	if item.Event == "" {
+		m.scheduledEvent(item, es)
+	}
 
 	tags := map[string]string{}
 	var rule kindSignal
@@ -196,12 +199,16 @@ func (m *Merger) tagSpeakers(item *talkstream.Item, es []StoredEntry, strong, we
 			}
 		}
 		for _, sp := range se.Entry.Speakers {
-			addSpeaker(m.speakerID(sp), "named by curated entry "+se.SourceID+"/"+se.EntryID)
+			by := "named by curated entry "
+			if m.sourceKind(se.SourceID) != talkstream.SourceCurated {
+				by = "speaker of entry " // a schedule's persons, a page's performers
+			}
+			addSpeaker(m.speakerID(sp), by+se.SourceID+"/"+se.EntryID)
 		}
 	}
 	for _, se := range es {
 		kind := m.sourceKind(se.SourceID)
-		if kind == talkstream.SourceYouTube || kind == talkstream.SourceVimeo {
+		if kind == talkstream.SourceYouTube || kind == talkstream.SourceVimeo || kind == talkstream.SourcePeerTube {
 			continue // a channel's author is its publisher
 		}
 		for _, a := range se.Entry.Authors {
@@ -271,4 +278,53 @@ func yearNear(text string, loc []int) int {
 		return y
 	}
 	return 0
+}
+
+// scheduledEvent names the event of a talk that no configured event
+// matched, from a schedule, calendar or event page that gives both its
+// event and its date: such a source says which conference the talk is
+// at, where a post's mention of one does not.
+func (m *Merger) scheduledEvent(item *talkstream.Item, es []StoredEntry) {
+	for _, se := range es {
+		e := &se.Entry
+		if e.Event == "" || e.Start.IsZero() {
+			continue
+		}
+		id := eventSlug(e.Event)
+		if id == "" {
+			continue
+		}
+		if !yearSuffix.MatchString(id) {
+			id += "-" + strconv.Itoa(e.Start.Year())
+		}
+		item.Event = id
+		item.Why = append(item.Why, fmt.Sprintf("event %s: %q, the event %s/%s is scheduled at (no configured event matched)", id, e.Event, se.SourceID, se.EntryID))
+		return
+	}
+}
+
+// yearSuffix: an event id that already ends in its year.
+var yearSuffix = regexp.MustCompile(`-(19|20)\d\d$`)
+
+// eventSlug is an event's name as an id: lower-case ASCII letters and
+// digits, dashes between words, at most 64 bytes.
+func eventSlug(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= 64 {
+			break
+		}
+	}
+	return b.String()
 }

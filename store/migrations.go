@@ -177,7 +177,14 @@ CREATE TABLE facet_slugs (
 	`
 ALTER TABLE sources ADD COLUMN warning TEXT NOT NULL DEFAULT '';
 `,
-	// 8: several instances on one database. Which instance last fetched
+	// 8: what the last body was read as (a feed, a schedule, a calendar, a
+	// page) and the feed a page advertised and that is read instead of
+	// it: the status shows both.
+	`
+ALTER TABLE sources ADD COLUMN format TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN followed TEXT NOT NULL DEFAULT '';
+`,
+	// 9: several instances on one database. Which instance last fetched
 	// each source (status), and the per-host politeness limit as slots
 	// that instances hold for the length of a fetch (hosts.go).
 	`

@@ -141,6 +141,11 @@ CREATE TABLE facet_slugs (
 	"",
 	// 8
 	`
+ALTER TABLE sources ADD COLUMN format TEXT NOT NULL DEFAULT '';
+ALTER TABLE sources ADD COLUMN followed TEXT NOT NULL DEFAULT '';
+`,
+	// 9
+	`
 ALTER TABLE sources ADD COLUMN fetched_by TEXT NOT NULL DEFAULT '';
 CREATE TABLE host_slots (
 	host   TEXT COLLATE "C" NOT NULL,

@@ -202,7 +202,7 @@ func fromNanos(n int64) time.Time {
 func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchState, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, etag, last_modified, body_hash, feed_title, feed_link,
 		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone,
-		ttl_ms, config_hash, warning, fetched_by FROM sources`)
+		ttl_ms, config_hash, warning, format, followed, fetched_by FROM sources`)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources: %w", err)
 	}
@@ -215,7 +215,7 @@ func (s *Store) SourceStates(ctx context.Context) (map[string]talkstream.FetchSt
 		var gone int
 		if err := rows.Scan(&id, &st.ETag, &st.LastModified, &st.BodyHash, &st.FeedTitle, &st.FeedLink,
 			&lastFetch, &st.LastStatus, &st.LastError, &st.Errors, &next, &ms, &st.Bytes, &st.Entries, &st.MovedTo, &gone,
-			&ttl, &st.ConfigHash, &st.Warning, &st.FetchedBy); err != nil {
+			&ttl, &st.ConfigHash, &st.Warning, &st.Format, &st.Followed, &st.FetchedBy); err != nil {
 			return nil, fmt.Errorf("store: sources: %w", err)
 		}
 		st.LastFetch, st.NextCheck = fromNanos(lastFetch), fromNanos(next)

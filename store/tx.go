@@ -32,18 +32,18 @@ func (t *Tx) PutSourceState(id string, st talkstream.FetchState) error {
 	}
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO sources (id, etag, last_modified, body_hash, feed_title, feed_link,
 		last_fetch, last_status, last_error, errors, next_check, duration_ms, bytes, entries, moved_to, gone,
-		ttl_ms, config_hash, warning, fetched_by)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+		ttl_ms, config_hash, warning, format, followed, fetched_by)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT(id) DO UPDATE SET etag=excluded.etag, last_modified=excluded.last_modified,
 		body_hash=excluded.body_hash, feed_title=excluded.feed_title, feed_link=excluded.feed_link,
 		last_fetch=excluded.last_fetch, last_status=excluded.last_status, last_error=excluded.last_error,
 		errors=excluded.errors, next_check=excluded.next_check, duration_ms=excluded.duration_ms,
 		bytes=excluded.bytes, entries=excluded.entries, moved_to=excluded.moved_to, gone=excluded.gone,
 		ttl_ms=excluded.ttl_ms, config_hash=excluded.config_hash, warning=excluded.warning,
-		fetched_by=excluded.fetched_by`,
+		format=excluded.format, followed=excluded.followed, fetched_by=excluded.fetched_by`,
 		id, st.ETag, st.LastModified, st.BodyHash, st.FeedTitle, st.FeedLink, nanos(st.LastFetch), st.LastStatus,
 		st.LastError, st.Errors, nanos(st.NextCheck), st.Duration.Milliseconds(), st.Bytes, st.Entries, st.MovedTo, gone,
-		st.TTL.Milliseconds(), st.ConfigHash, st.Warning, st.FetchedBy)
+		st.TTL.Milliseconds(), st.ConfigHash, st.Warning, st.Format, st.Followed, st.FetchedBy)
 	if err != nil {
 		return fmt.Errorf("store: source %s: %w", id, err)
 	}

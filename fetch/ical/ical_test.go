@@ -1,0 +1,121 @@
+package ical
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func readFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func TestParseCalendar(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	cal, err := Parse(readFixture(t, "talks.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cal.Title != "Unikernel meetups" || len(cal.Entries) != 5 || cal.Skipped != 0 || cal.Cancelled != 1 {
+		t.Fatalf("title %q, %d entries, %d skipped; want 5 and the cancelled one skipped", cal.Title, len(cal.Entries), cal.Skipped)
+	}
+	tests := []struct {
+		name, guid string
+		start      time.Time
+		allDay     bool
+		duration   time.Duration
+		location   string
+	}{
+		{"VTIMEZONE rules in summer", "2025-06-unikernel-night@meetups.example.org", time.Date(2025, 6, 12, 16, 30, 0, 0, time.UTC), false, 90 * time.Minute, "c-base, Rungestraße 20, Berlin"},
+		{"VTIMEZONE rules in winter, quoted TZID, DURATION", "2025-12-winter-talk@meetups.example.org", time.Date(2025, 12, 4, 18, 0, 0, 0, time.UTC), false, 90 * time.Minute, "Room 2"},
+		{"IANA TZID", "nyc-2025-09@meetups.example.org", time.Date(2025, 9, 18, 18, 0, 0, 0, ny), false, time.Hour, "Jane Street, 250 Vesey St, New York"},
+		{"UTC", "online-2025-03@meetups.example.org", time.Date(2025, 3, 4, 17, 0, 0, 0, time.UTC), false, 45 * time.Minute, "Online"},
+		{"all-day date", "retreat-2025@meetups.example.org", time.Date(2025, 4, 7, 0, 0, 0, 0, time.UTC), true, 5 * 24 * time.Hour, "Marrakesh"},
+	}
+	byGUID := map[string]int{}
+	for i, e := range cal.Entries {
+		byGUID[e.GUID] = i
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			i, ok := byGUID[tt.guid]
+			if !ok {
+				t.Fatalf("no entry %s", tt.guid)
+			}
+			e := cal.Entries[i]
+			if !e.Start.Equal(tt.start) || e.AllDay != tt.allDay || e.Duration != tt.duration || e.Location != tt.location {
+				t.Errorf("start %v all-day %v duration %v location %q, want %v %v %v %q", e.Start, e.AllDay, e.Duration, e.Location, tt.start, tt.allDay, tt.duration, tt.location)
+			}
+			if !e.Published.Equal(e.Start) {
+				t.Errorf("published %v, want the start", e.Published)
+			}
+		})
+	}
+	night := cal.Entries[byGUID["2025-06-unikernel-night@meetups.example.org"]]
+	wantDesc := "Hannes shows a MirageOS unikernel booting on a Raspberry Pi 4, with networking, a DNS resolver, and TLS.\nBring a board if you have one!"
+	if night.Summary != wantDesc {
+		t.Errorf("description %q, want %q", night.Summary, wantDesc)
+	}
+	if !reflect.DeepEqual(night.Categories, []string{"MirageOS", "Unikernels"}) || night.Link != "https://meetups.example.org/2025/06/unikernel-night" {
+		t.Errorf("categories %q link %q", night.Categories, night.Link)
+	}
+	if !night.Updated.Equal(time.Date(2025, 5, 2, 8, 0, 0, 0, time.UTC)) {
+		t.Errorf("updated %v", night.Updated)
+	}
+}
+
+func TestCleanAndRefuse(t *testing.T) {
+	tests := []struct {
+		name    string
+		data    string
+		entries int
+		ok      bool
+	}{
+		{"not a calendar", "<html></html>", 0, false},
+		{"too deep", "BEGIN:VCALENDAR\n" + strings.Repeat("BEGIN:X\n", 20), 0, false},
+		{"cut short keeps finished events", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:a\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:b", 2, true},
+		{"an unclosed alarm is closed with its event", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY:a\nBEGIN:VALARM\nEND:VEVENT\nBEGIN:VEVENT\nSUMMARY:b\nEND:VEVENT\nEND:VCALENDAR", 2, true},
+		{"line without colon and stray END dropped", "BEGIN:VCALENDAR\nBEGIN:VEVENT\ngarbage\nEND:VTODO\nSUMMARY:a\nEND:VEVENT\nEND:VCALENDAR", 1, true},
+		{"huge parameter dropped, not read slowly", "BEGIN:VCALENDAR\nBEGIN:VEVENT\nSUMMARY;X=\"" + strings.Repeat("a", 1<<20) + "\":x\nURL:https://a.example/\nEND:VEVENT\nEND:VCALENDAR", 1, true},
+		{"hostile rule", "BEGIN:VCALENDAR\nBEGIN:VTIMEZONE\nTZID:X\nBEGIN:STANDARD\nDTSTART:19710101T000000\nTZOFFSETTO:+0100\nRRULE:FREQ=SECONDLY\nEND:STANDARD\nEND:VTIMEZONE\nBEGIN:VEVENT\nSUMMARY:a\nDTSTART;TZID=X:99990101T000000\nEND:VEVENT\nEND:VCALENDAR", 1, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cal, err := Parse([]byte(tt.data))
+			if (err == nil) != tt.ok {
+				t.Fatalf("err = %v, want ok %v", err, tt.ok)
+			}
+			if err == nil && len(cal.Entries) != tt.entries {
+				t.Errorf("%d entries, want %d", len(cal.Entries), tt.entries)
+			}
+		})
+	}
+}
+
+// FuzzParse: any document is read or refused, never a panic or a hang.
+func FuzzParse(f *testing.F) {
+	f.Add(readFixture(f, "talks.ics"))
+	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=\"a:b\":2025\nDURATION:P99999W\nCATEGORIES:a\\,b,\\\nEND:VEVENT"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		cal, err := Parse(data)
+		if err != nil {
+			return
+		}
+		for _, e := range cal.Entries {
+			if e.Title == "" && e.Link == "" {
+				t.Errorf("entry without title and link")
+			}
+		}
+	})
+}
