@@ -14,8 +14,9 @@ import (
 // the ids, keys, creation order and rendered fragments stay what they were,
 // so every published address, ETag and item id survives the move.
 
-// copyTables are the tables a copy carries, parents before children. Host
-// slots are left behind: they are held only for the length of a fetch.
+// copyTables are the tables a copy carries, parents before children
+// (TestCopyCoversSchema fails when a migration adds a table to neither
+// list).
 var copyTables = []struct {
 	name string
 	key  string // the columns that identify a row, compared after the copy
@@ -33,6 +34,10 @@ var copyTables = []struct {
 	{"dirty_streams", "prefix"},
 	{"facet_slugs", "dir, key"},
 }
+
+// copyLeftBehind are the tables a copy does not carry: host slots are
+// held only for the length of a fetch.
+var copyLeftBehind = []string{"host_slots"}
 
 // ErrNotEmpty is returned by CopyTo when the target already holds data.
 var ErrNotEmpty = errors.New("the target database is not empty")

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -34,4 +35,13 @@ func testDatabase(t *testing.T) string {
 		return pgtest.Database(t)
 	}
 	return filepath.Join(t.TempDir(), "sub", "talkstream.db")
+}
+
+// postgresIfAny is a new PostgreSQL schema when the tests have a database,
+// else "".
+func postgresIfAny(t *testing.T) string {
+	if os.Getenv("TALKSTREAM_TEST_POSTGRES") == "" {
+		return ""
+	}
+	return pgtest.Database(t)
 }
