@@ -31,10 +31,13 @@ const (
 	SourceVimeo   SourceKind = "vimeo"   // a Vimeo user's videos feed
 	SourceEvents  SourceKind = "events"  // a conference or meetup listing
 	SourceCurated SourceKind = "curated" // a hand-written YAML file of entries
+	// SourcePeerTube is a PeerTube instance's channel or account feed; its
+	// host is one the page lets play videos in place.
+	SourcePeerTube SourceKind = "peertube"
 )
 
 // SourceKinds lists every valid SourceKind, in the order documentation shows them.
-var SourceKinds = []SourceKind{SourceBlog, SourcePerson, SourceYouTube, SourceVimeo, SourceEvents, SourceCurated}
+var SourceKinds = []SourceKind{SourceBlog, SourcePerson, SourceYouTube, SourceVimeo, SourceEvents, SourceCurated, SourcePeerTube}
 
 // Kind is what an item is.
 type Kind string

@@ -524,7 +524,7 @@ func (v *validator) source(rs rawSource, node *yaml.Node, item int, dir string, 
 	}
 
 	switch src.Kind {
-	case talkstream.SourceBlog, talkstream.SourcePerson, talkstream.SourceEvents:
+	case talkstream.SourceBlog, talkstream.SourcePerson, talkstream.SourceEvents, talkstream.SourcePeerTube:
 		if rs.URL == "" {
 			v.add(line, id, "kind %s needs a url", src.Kind)
 		}

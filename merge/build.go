@@ -165,6 +165,7 @@ func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[Entry
 		}
 	}
 
+	talkTime(item, ranked)
 	m.tag(item, ranked, &best)
 	return item, sortedKeys(keys)
 }
