@@ -22,6 +22,7 @@ type renderer struct {
 	events   map[string]Event
 	byID     map[string]*talkstream.Source
 	facets   *facetSet
+	now      time.Time // what is upcoming is decided against it (upcoming.go)
 }
 
 func newRenderer(opts Options, host string, sources []talkstream.Source, facets *facetSet) *renderer {
@@ -145,8 +146,11 @@ func (r *renderer) attachFacets(views []*itemView) {
 }
 
 // streams lists the prefixes of the streams an item is in: the main one
-// and each of its facets'.
+// and each of its facets'; an upcoming talk only /upcoming/.
 func (v *itemView) streams() []string {
+	if v.upcoming {
+		return []string{upcomingPrefix}
+	}
 	out := []string{"/", v.kindFacet.prefix()}
 	for _, f := range v.tagFacets {
 		out = append(out, f.prefix())
@@ -177,7 +181,7 @@ func (r *renderer) fragment(v *itemView, rev int64) (*index.Fragment, error) {
 	f := &index.Fragment{
 		ItemID:    v.item.ID,
 		Rev:       rev,
-		Published: v.published,
+		Published: v.order,
 		Updated:   v.updated,
 		Streams:   v.streams(),
 	}

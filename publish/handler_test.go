@@ -192,7 +192,10 @@ func TestHandlerResync(t *testing.T) {
 	}
 	for p, o := range c.outputs {
 		changed := !bytes.Equal(o.body, a.outputs[p].body)
-		if o.kind == kindFeed && changed != (o.etag != a.outputs[p].etag) {
+		// A calendar's ETag is its stream's version: an item without a
+		// start moves it and not the calendar's bytes (one spare 200).
+		spare := strings.HasSuffix(p, fileICS) && !changed
+		if o.kind == kindFeed && !spare && changed != (o.etag != a.outputs[p].etag) {
 			t.Errorf("%s: bytes changed %v but ETag %s → %s", p, changed, a.outputs[p].etag, o.etag)
 		}
 	}

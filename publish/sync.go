@@ -45,7 +45,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		return stats, err
 	}
 	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && !state.Dirty &&
-		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version {
+		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version && !cur.isDue(now) {
 		// Nothing to render: only the sources' health may have changed.
 		next := cur.withSources(p.sourcesView(sources))
 		if err := p.fixedOutputs(next, sources); err != nil {
@@ -59,6 +59,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		return stats, err
 	}
 	r := newRenderer(p.opts, p.host, sources, newFacetSet(slugs))
+	r.now = now
 	r.configuredSpeakers()
 
 	cursor := state.Cursor
@@ -67,8 +68,18 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		cursor = index.Cursor{}
 		err := p.store.UpdatePublish(ctx, func(tx index.Tx) error {
 			// The main stream exists from the first Sync on, empty or not.
-			return errors.Join(tx.MarkAllDirty(), tx.MarkDirty([]string{"/"}))
+			return errors.Join(tx.MarkAllDirty(), tx.MarkDirty([]string{"/", upcomingPrefix}))
 		})
+		if err != nil {
+			return stats, err
+		}
+	} else {
+		// Upcoming talks whose start has come are rendered again, into
+		// the stream, with the items that changed.
+		due, err := p.due(ctx, now)
+		if err == nil && len(due) > 0 {
+			err = p.store.UpdatePublish(ctx, func(tx index.Tx) error { return tx.TouchItems(due) })
+		}
 		if err != nil {
 			return stats, err
 		}
@@ -260,10 +271,12 @@ func refreshStream(tx index.Tx, facets *facetSet, prefix string, version int64, 
 	if err != nil {
 		return err
 	}
-	if st.Count == 0 && prefix != "/" {
+	if st.Count == 0 && prefix != "/" && prefix != upcomingPrefix {
+		// The main stream and /upcoming/ stay, empty or not: readers
+		// subscribe to them.
 		return tx.DeleteStream(prefix)
 	}
-	if prefix != "/" {
+	if prefix != "/" && prefix != upcomingPrefix {
 		dir, slug, ok := strings.Cut(strings.Trim(prefix, "/"), "/")
 		f := facets.bySlug(dir, slug)
 		if !ok || f == nil {

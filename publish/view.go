@@ -47,6 +47,14 @@ type itemView struct {
 	video       *talkstream.Video // with safe URLs
 	links       []roleLink        // every entry and typed link, deduplicated by URL
 	enclosures  []talkstream.Enclosure
+
+	// The talk's time and place (upcoming.go).
+	start    time.Time // zero when unknown
+	allDay   bool
+	duration time.Duration
+	location string
+	upcoming bool      // start is after the renderer's now
+	order    time.Time // where the item is in its streams
 }
 
 // epoch stands in for the updated time of an item without any date, because
@@ -153,6 +161,7 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 		v.links = append([]roleLink{{Role: string(talkstream.RoleVideo), URL: v.video.URL, Title: providerName(v.video.Provider)}}, v.links...)
 	}
 	v.contentHTML = r.contentHTML(v, content)
+	r.talkTime(v)
 	return v
 }
 

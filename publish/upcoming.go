@@ -1,0 +1,110 @@
+package publish
+
+import (
+	"context"
+	"html/template"
+	"time"
+
+	"github.com/talkstream/talkstream/publish/index"
+)
+
+// Upcoming talks. An item whose talk starts after the time Sync was given
+// (its now) is upcoming: it is a member of the stream /upcoming/ only,
+// ordered by its start, and the main page lists the soonest above its own
+// stream. A reader expects the main stream and the facets to be what has
+// happened, so an upcoming talk stays out of them until its start. When a
+// Sync's now passes that start, the item is rendered again although
+// nothing changed it (the store gives it a new revision, index.TouchItems):
+// it leaves /upcoming/ and takes its place in the main stream and its
+// facets at its start. A talk announced before it took place is placed at
+// its start, not at the announcement's date; a talk first seen after it
+// took place (a recording, a historic talk) keeps its own date. The
+// recording that appears later merges into the same item by its keys.
+//
+// The check is cheap: the snapshot remembers the soonest upcoming start,
+// and a Sync before it compares two times and reads nothing.
+
+// upcomingPrefix is the stream of upcoming talks.
+const upcomingPrefix = "/upcoming/"
+
+// upcomingShown is how many upcoming talks the main page lists.
+const upcomingShown = 10
+
+// talkTime fills in a view's talk time and place, whether it is upcoming,
+// and its place in its streams (order).
+func (r *renderer) talkTime(v *itemView) {
+	it := v.item
+	v.order = v.published
+	if it.Start.IsZero() || it.Start.Year() < 1000 || it.Start.Year() > 9999 {
+		return // no start, or one no calendar can write
+	}
+	v.start, v.allDay, v.duration, v.location = it.Start, it.AllDay, max(it.Duration, 0), cleanText(it.Location)
+	v.upcoming = it.Start.After(r.now)
+	if start := it.Start.UTC(); v.upcoming || v.order.IsZero() || v.order.Before(start) {
+		v.order = start
+	}
+}
+
+// due returns the upcoming talks whose start has come by now, soonest
+// first.
+func (p *Publisher) due(ctx context.Context, now time.Time) ([]string, error) {
+	var ids []string
+	var from *index.After
+	for {
+		ms, err := p.store.MembersFromOldest(ctx, upcomingPrefix, from, syncBatch)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			if m.Published.After(now) {
+				return ids, nil
+			}
+			ids = append(ids, m.ItemID)
+		}
+		if len(ms) < syncBatch {
+			return ids, nil
+		}
+		last := ms[len(ms)-1]
+		from = &index.After{Published: last.Published, ItemID: last.ItemID}
+	}
+}
+
+// nextStart is the soonest upcoming start (zero when nothing is upcoming):
+// the time the next Sync has to look again.
+func (p *Publisher) nextStart(ctx context.Context) (time.Time, error) {
+	ms, err := p.store.MembersFromOldest(ctx, upcomingPrefix, nil, 1)
+	if err != nil || len(ms) == 0 {
+		return time.Time{}, err
+	}
+	return ms[0].Published, nil
+}
+
+// isDue says whether an upcoming talk's start has come by now, so that a
+// Sync must render again.
+func (s *snapshot) isDue(now time.Time) bool {
+	return !s.nextStart.IsZero() && !now.Before(s.nextStart)
+}
+
+// upcomingCards are the cards of the soonest upcoming talks, for the main
+// page, at root.
+func (p *Publisher) upcomingCards(ctx context.Context, root string) ([]template.HTML, error) {
+	ms, err := p.store.MembersFromOldest(ctx, upcomingPrefix, nil, upcomingShown)
+	if err != nil || len(ms) == 0 {
+		return nil, err
+	}
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ItemID
+	}
+	frags, err := p.store.Fragments(ctx, index.Card, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []template.HTML
+	for _, id := range ids {
+		if f, ok := frags[id]; ok {
+			out = append(out, cardAt(f, root))
+		}
+	}
+	return out, nil
+}
