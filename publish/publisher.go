@@ -70,10 +70,10 @@ type snapshot struct {
 	// nextStart is the soonest upcoming talk's start: a Sync at or after
 	// it renders again (upcoming.go).
 	nextStart time.Time
-	nav      struct{ kinds, tags, speakers, events []*streamView }
-	sources  sourcesView
-	fixed    map[string]*fixedOutput // assets and sources.opml, by path
-	assets   map[string]string       // asset file name → its version, for ?v=
+	nav       struct{ kinds, tags, speakers, events []*streamView }
+	sources   sourcesView
+	fixed     map[string]*fixedOutput // assets and sources.opml, by path
+	assets    map[string]string       // asset file name → its version, for ?v=
 
 	mu       sync.Mutex
 	sidebars map[string][]byte // the rendered sidebar, by root
