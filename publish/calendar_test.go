@@ -87,10 +87,8 @@ type parsedEvent struct {
 // it is missing unless TALKSTREAM_REQUIRE_VALIDATORS is set (CI).
 func parseICS(t *testing.T, files ...string) map[string][]parsedEvent {
 	t.Helper()
-	py, err := exec.LookPath("python3")
-	if err == nil {
-		err = exec.Command(py, "-c", "import icalendar").Run()
-	}
+	py := "/usr/bin/python3" // Debian's, where apt-get puts python3-icalendar
+	err := exec.Command(py, "-c", "import icalendar").Run()
 	if err != nil {
 		if os.Getenv("TALKSTREAM_REQUIRE_VALIDATORS") != "" {
 			t.Fatalf("python3-icalendar is required (TALKSTREAM_REQUIRE_VALIDATORS): %v", err)
