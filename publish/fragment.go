@@ -23,11 +23,12 @@ type renderer struct {
 	byID     map[string]*talkstream.Source
 	facets   *facetSet
 	now      time.Time // what is upcoming is decided against it (upcoming.go)
+	peerTube []string  // the PeerTube hosts whose players pages may load (players.go)
 }
 
 func newRenderer(opts Options, host string, sources []talkstream.Source, facets *facetSet) *renderer {
 	r := &renderer{
-		opts: opts, host: host, facets: facets,
+		opts: opts, host: host, facets: facets, peerTube: peerTubeHosts(opts.PeerTubeHosts),
 		speakers: map[string]Speaker{}, events: map[string]Event{}, byID: map[string]*talkstream.Source{},
 	}
 	for _, s := range opts.Speakers {

@@ -76,7 +76,7 @@ func TestHandler(t *testing.T) {
 			name: "html", method: "GET", path: "/", status: 200,
 			wantHdr: map[string]string{
 				"Content-Type": "text/html; charset=utf-8", "ETag": html.etag, "Access-Control-Allow-Origin": "",
-				"Content-Security-Policy": pageCSP, "Referrer-Policy": referrerPolicy, "X-Content-Type-Options": "nosniff",
+				"Content-Security-Policy": contentSecurityPolicy(nil), "Referrer-Policy": referrerPolicy, "X-Content-Type-Options": "nosniff",
 			},
 			wantBody: html.body,
 		},

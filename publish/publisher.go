@@ -28,6 +28,7 @@ type Publisher struct {
 	cache *cache
 
 	cacheControlH []string // of every output but a versioned asset
+	cspH          []string // the pages' Content-Security-Policy
 
 	assembling chan struct{} // a slot per assembly under way (handler.go)
 	flightMu   sync.Mutex
@@ -47,6 +48,7 @@ func New(opts Options, st index.Store) (*Publisher, error) {
 	return &Publisher{
 		store: st, opts: opts, host: host, cache: newCache(opts.CacheSize),
 		cacheControlH: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second))},
+		cspH:          []string{contentSecurityPolicy(peerTubeHosts(opts.PeerTubeHosts))},
 		assembling:    make(chan struct{}, maxAssemblies),
 		flights:       map[string]*flight{},
 	}, nil
