@@ -79,6 +79,14 @@ func (p *Publisher) nextStart(ctx context.Context) (time.Time, error) {
 	return ms[0].Published, nil
 }
 
+// UpcomingDue says whether an upcoming talk's start has come by now since
+// the last Sync, so that a Sync would move it into the stream. It reads
+// nothing: serve asks it on every tick.
+func (p *Publisher) UpcomingDue(now time.Time) bool {
+	s := p.cur.Load()
+	return s != nil && s.isDue(now)
+}
+
 // isDue says whether an upcoming talk's start has come by now, so that a
 // Sync must render again.
 func (s *snapshot) isDue(now time.Time) bool {

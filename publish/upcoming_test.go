@@ -72,6 +72,9 @@ func TestUpcoming(t *testing.T) {
 	for i, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			if i > 0 {
+				if due := p.UpcomingDue(step.at); due != (step.rendered > 0) {
+					t.Errorf("UpcomingDue = %v, want %v", due, step.rendered > 0)
+				}
 				stats, err := p.Sync(ctx, fixtureSources(), step.at)
 				if err != nil {
 					t.Fatal(err)

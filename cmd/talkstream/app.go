@@ -28,6 +28,10 @@ type app struct {
 	mergeFP string // fingerprint of the merge settings (merge.Options.Fingerprint)
 }
 
+// clock is the time every verb works at: fetching, merging and deciding
+// which talks are still upcoming. The end-to-end tests move it.
+var clock = time.Now
+
 // metaMergeFP is the store's record of the merge settings its items were
 // derived with.
 const metaMergeFP = "merge_fingerprint"
