@@ -171,3 +171,46 @@ func TestCalendarParses(t *testing.T) {
 		t.Errorf("%d events, want %d (only the items with a start)", len(main), len(tests))
 	}
 }
+
+// TestCalendarServed checks that talks.ics is served as every other
+// output is: its type, a strong ETag, 304, gzip, CORS.
+func TestCalendarServed(t *testing.T) {
+	s, err := renderSite(t, fixtureOptions(), upcomingItems(), fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := serve(s.pub, "GET", "/upcoming/talks.ics", nil)
+	etag := w.Header().Get("ETag")
+	tests := []struct {
+		name   string
+		hdr    map[string]string
+		status int
+		want   map[string]string
+	}{
+		{"plain", nil, 200, map[string]string{"Content-Type": "text/calendar; charset=utf-8", "Access-Control-Allow-Origin": "*",
+			"Vary": "Accept-Encoding", "Content-Encoding": ""}},
+		{"gzip", map[string]string{"Accept-Encoding": "gzip"}, 200, map[string]string{"Content-Encoding": "gzip",
+			"ETag": strings.TrimSuffix(etag, `"`) + `-gz"`}},
+		{"if-none-match", map[string]string{"If-None-Match": etag}, 304, map[string]string{"ETag": etag}},
+		{"if-modified-since", map[string]string{"If-Modified-Since": w.Header().Get("Last-Modified")}, 304, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			w := serve(s.pub, "GET", "/upcoming/talks.ics", tt.hdr)
+			if w.Code != tt.status {
+				t.Fatalf("status %d, want %d", w.Code, tt.status)
+			}
+			for k, v := range tt.want {
+				if got := w.Header().Get(k); got != v {
+					t.Errorf("%s = %q, want %q", k, got, v)
+				}
+			}
+			if tt.status == 200 && tt.hdr == nil && !bytes.Equal(w.Body.Bytes(), body(t, s, "/upcoming/talks.ics")) {
+				t.Errorf("served bytes differ from the assembled ones")
+			}
+		})
+	}
+	if !strings.HasPrefix(etag, `"`) || strings.HasPrefix(etag, "W/") {
+		t.Errorf("ETag %s is not strong", etag)
+	}
+}
