@@ -21,6 +21,8 @@ func TestPeerTubeHosts(t *testing.T) {
 			"  - {id: other, kind: peertube, url: \"https://tube.example:8443/feeds/videos.xml?videoChannelId=1\"}\n",
 			want: []string{"watch.ocaml.org", "watch.ocaml.org", "tube.example:8443"}},
 		{name: "a plain http instance gets no player", sources: "  - {id: p, kind: peertube, url: \"http://tube.example/feeds/videos.xml\"}\n"},
+		{name: "fetched through another address: the site's host", sources: "  - {id: p, kind: peertube, url: \"http://127.0.0.1:8089/peertube.xml\", site: \"https://watch.ocaml.org/\"}\n",
+			want: []string{"watch.ocaml.org"}},
 		{name: "no url", sources: "  - {id: p, kind: peertube}\n", err: "kind peertube needs a url"},
 	}
 	for _, tt := range tests {

@@ -29,13 +29,17 @@ func (c *Config) PublishOptions() publish.Options {
 		opts.Events = append(opts.Events, publish.Event{ID: e.ID, Name: e.Name})
 	}
 	// A PeerTube instance the config names is one whose player the page
-	// may load (its Content-Security-Policy lists the host).
+	// may load (its Content-Security-Policy lists the host): the host of a
+	// peertube source's feed, and of its site, the instance's home page
+	// when the feed is fetched through another address.
 	for _, s := range c.Sources {
 		if s.Kind != talkstream.SourcePeerTube {
 			continue
 		}
-		if u, err := url.Parse(s.URL); err == nil && u.Scheme == "https" && u.Host != "" {
-			opts.PeerTubeHosts = append(opts.PeerTubeHosts, u.Host)
+		for _, raw := range []string{s.URL, s.Site} {
+			if u, err := url.Parse(raw); err == nil && u.Scheme == "https" && u.Host != "" {
+				opts.PeerTubeHosts = append(opts.PeerTubeHosts, u.Host)
+			}
 		}
 	}
 	return opts
