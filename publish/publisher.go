@@ -116,7 +116,7 @@ func (p *Publisher) load(ctx context.Context, fp string, r *renderer, sources []
 	for _, row := range rows {
 		sv := &streamView{Stream: row}
 		if row.Prefix == upcomingPrefix {
-			sv.title, sv.description = "Upcoming talks — "+p.opts.Title, "Talks still to come in "+p.opts.Title+", soonest first."
+			sv.title, sv.description = p.upcomingTitle()
 			s.upcoming = sv
 		} else if row.Dir == "" {
 			sv.title, sv.description = p.opts.Title, p.opts.Description
@@ -153,8 +153,8 @@ func (p *Publisher) load(ctx context.Context, fp string, r *renderer, sources []
 		s.streams["/"] = s.main
 	}
 	if s.upcoming == nil {
-		s.upcoming = &streamView{Stream: index.Stream{Prefix: upcomingPrefix, Version: version},
-			title: "Upcoming talks — " + p.opts.Title, description: "Talks still to come in " + p.opts.Title + ", soonest first."}
+		s.upcoming = &streamView{Stream: index.Stream{Prefix: upcomingPrefix, Version: version}}
+		s.upcoming.title, s.upcoming.description = p.upcomingTitle()
 		s.streams[upcomingPrefix] = s.upcoming
 	}
 	if s.nextStart, err = p.nextStart(ctx); err != nil {

@@ -33,7 +33,9 @@ type SyncStats struct {
 // of them, once, when the options or the sources' names changed), updates
 // the streams they are in and gives each changed stream a new version. A
 // Sync with nothing new renders nothing. now becomes the Last-Modified of
-// the streams that changed.
+// the streams that changed, and decides which talks are still upcoming: a
+// Sync past an upcoming talk's start renders it again, into the stream
+// (upcoming.go).
 func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now time.Time) (SyncStats, error) {
 	p.syncMu.Lock()
 	defer p.syncMu.Unlock()

@@ -30,6 +30,11 @@ const upcomingPrefix = "/upcoming/"
 // upcomingShown is how many upcoming talks the main page lists.
 const upcomingShown = 10
 
+// upcomingTitle is /upcoming/'s title and description.
+func (p *Publisher) upcomingTitle() (title, description string) {
+	return "Upcoming talks — " + p.opts.Title, "Talks still to come in " + p.opts.Title + ", soonest first."
+}
+
 // talkTime fills in a view's talk time and place, whether it is upcoming,
 // and its place in its streams (order).
 func (r *renderer) talkTime(v *itemView) {
