@@ -66,29 +66,14 @@ func talkJSON(v *itemView) jsonTalk {
 	return t
 }
 
-// icsMembers are the members a stream's calendar shows besides its first
-// page: the upcoming talks (all of them for the main stream, those of the
-// facet for a facet), soonest first.
-func (p *Publisher) icsUpcoming(ctx context.Context, s *snapshot, st *streamView) ([]index.Member, error) {
-	if st == s.upcoming || s.upcoming == nil || s.upcoming.Count == 0 {
-		return nil, nil
-	}
-	return p.store.MembersFromOldest(ctx, upcomingPrefix, nil, calendarUpcoming)
-}
-
 // assembleICS writes a stream's calendar from its first page's members
 // and the upcoming talks that belong to it.
 func (p *Publisher) assembleICS(ctx context.Context, s *snapshot, o outputRef, members []index.Member) (assembled, error) {
-	upcoming, err := p.icsUpcoming(ctx, s, o.st)
+	items, err := p.jsonItems(ctx, members)
 	if err != nil {
 		return assembled{}, err
 	}
-	all := append(slices.Clip(members), upcoming...)
-	ids := make([]string, len(all))
-	for i, m := range all {
-		ids[i] = m.ItemID
-	}
-	frags, err := p.store.Fragments(ctx, index.JSON, ids)
+	upcoming, upItems, err := p.upcomingOf(ctx, s, o.st, calendarUpcoming)
 	if err != nil {
 		return assembled{}, err
 	}
@@ -102,28 +87,43 @@ func (p *Publisher) assembleICS(ctx context.Context, s *snapshot, o outputRef, m
 	if o.st.description != "" {
 		w.line("X-WR-CALDESC:" + icsText(o.st.description))
 	}
-	seen := map[string]bool{}
-	for i, m := range all {
-		f, ok := frags[m.ItemID]
-		if !ok || seen[m.ItemID] {
-			continue
+	for _, m := range members {
+		if it, ok := items[m.ItemID]; ok {
+			p.vevent(&w, m, it)
 		}
-		seen[m.ItemID] = true
-		var text bytes.Buffer
-		if err := inflateSegments(&text, f); err != nil {
-			return assembled{}, fmt.Errorf("publish: fragment of %s: %w", m.ItemID, err)
-		}
-		var it calendarItem
-		if err := json.Unmarshal(text.Bytes(), &it); err != nil {
-			return assembled{}, fmt.Errorf("publish: fragment of %s: %w", m.ItemID, err)
-		}
-		if i >= len(members) && o.st != s.main && !inFacet(o.st.facet, &it) {
-			continue
-		}
-		p.vevent(&w, m, &it)
+	}
+	for _, m := range upcoming {
+		p.vevent(&w, m, upItems[m.ItemID])
 	}
 	w.line("END:VCALENDAR")
 	return assembled{body: b.Bytes()}, nil
+}
+
+// jsonItems reads the JSON Feed items of members, as a calendar needs
+// them. An item merged away since the members were read has none.
+func (p *Publisher) jsonItems(ctx context.Context, members []index.Member) (map[string]*calendarItem, error) {
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.ItemID
+	}
+	frags, err := p.store.Fragments(ctx, index.JSON, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*calendarItem, len(frags))
+	var text bytes.Buffer
+	for id, f := range frags {
+		text.Reset()
+		if err := inflateSegments(&text, f); err != nil {
+			return nil, fmt.Errorf("publish: fragment of %s: %w", id, err)
+		}
+		it := &calendarItem{}
+		if err := json.Unmarshal(text.Bytes(), it); err != nil {
+			return nil, fmt.Errorf("publish: fragment of %s: %w", id, err)
+		}
+		out[id] = it
+	}
+	return out, nil
 }
 
 // inFacet says whether an item, as its JSON Feed extension describes it,

@@ -229,13 +229,11 @@ func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot,
 		if err := p.firstPageNav(s, &pv, pg, prefix, root); err != nil {
 			return err
 		}
-		if st == s.main && s.upcoming != nil && s.upcoming.Count > 0 {
-			cards, err := p.upcomingCards(ctx, root)
-			if err != nil {
-				return err
-			}
-			pv.Upcoming, pv.UpcomingTotal, pv.UpcomingHref = cards, s.upcoming.Count, relTo(prefix, upcomingPrefix)
+		cards, total, err := p.upcomingCards(ctx, s, st, root)
+		if err != nil {
+			return err
 		}
+		pv.Upcoming, pv.UpcomingTotal, pv.UpcomingHref = cards, total, relTo(prefix, upcomingPrefix)
 	}
 
 	for i, m := range pg.members {

@@ -11,7 +11,8 @@ import (
 // Upcoming talks. An item whose talk starts after the time Sync was given
 // (its now) is upcoming: it is a member of the stream /upcoming/ only,
 // ordered by its start, and the main page lists the soonest above its own
-// stream. A reader expects the main stream and the facets to be what has
+// stream (a facet's first page those of the facet, told from the items'
+// JSON Feed extension). A reader expects the main stream and the facets to be what has
 // happened, so an upcoming talk stays out of them until its start. When a
 // Sync's now passes that start, the item is rendered again although
 // nothing changed it (the store gives it a new revision, index.TouchItems):
@@ -98,20 +99,48 @@ func (s *snapshot) isDue(now time.Time) bool {
 	return !s.nextStart.IsZero() && !now.Before(s.nextStart)
 }
 
-// upcomingCards are the cards of the soonest upcoming talks, for the main
-// page, at root.
-func (p *Publisher) upcomingCards(ctx context.Context, root string) ([]template.HTML, error) {
-	ms, err := p.store.MembersFromOldest(ctx, upcomingPrefix, nil, upcomingShown)
-	if err != nil || len(ms) == 0 {
-		return nil, err
+// upcomingOf returns up to limit upcoming talks that belong to a stream,
+// soonest first, with their JSON Feed items: every one for the main
+// stream, the facet's for a facet (told from the items' _talkstream, as
+// upcoming talks are in no facet's stream yet), none for /upcoming/, whose
+// own members they are.
+func (p *Publisher) upcomingOf(ctx context.Context, s *snapshot, st *streamView, limit int) ([]index.Member, map[string]*calendarItem, error) {
+	if st == s.upcoming || s.upcoming == nil || s.upcoming.Count == 0 {
+		return nil, nil, nil
 	}
+	ms, err := p.store.MembersFromOldest(ctx, upcomingPrefix, nil, calendarUpcoming)
+	if err != nil {
+		return nil, nil, err
+	}
+	items, err := p.jsonItems(ctx, ms)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []index.Member
+	for _, m := range ms {
+		if it, ok := items[m.ItemID]; ok && (st == s.main || inFacet(st.facet, it)) && len(out) < limit {
+			out = append(out, m)
+		}
+	}
+	return out, items, nil
+}
+
+// upcomingCards are the cards of the soonest upcoming talks of a stream,
+// for its first page at root, and how many there are of them.
+func (p *Publisher) upcomingCards(ctx context.Context, s *snapshot, st *streamView, root string) ([]template.HTML, int, error) {
+	ms, _, err := p.upcomingOf(ctx, s, st, calendarUpcoming)
+	if err != nil || len(ms) == 0 {
+		return nil, 0, err
+	}
+	total := len(ms)
+	ms = ms[:min(len(ms), upcomingShown)]
 	ids := make([]string, len(ms))
 	for i, m := range ms {
 		ids[i] = m.ItemID
 	}
 	frags, err := p.store.Fragments(ctx, index.Card, ids)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	var out []template.HTML
 	for _, id := range ids {
@@ -119,5 +148,5 @@ func (p *Publisher) upcomingCards(ctx context.Context, root string) ([]template.
 			out = append(out, cardAt(f, root))
 		}
 	}
-	return out, nil
+	return out, total, nil
 }

@@ -18,7 +18,7 @@ func upcomingItems() []talkstream.Item {
 	}
 	cet := time.FixedZone("CET", 3600)
 	return []talkstream.Item{
-		{ID: "past0000000001", Kind: talkstream.KindTalk, Title: "A talk given", Link: "https://example.org/past",
+		{ID: "past0000000001", Kind: talkstream.KindTalk, Title: "A talk given", Link: "https://example.org/past", Tags: []string{"history"},
 			Published: date(2026, 2, 1), Updated: date(2026, 2, 1), Start: date(2026, 2, 1), AllDay: true,
 			Entries: entry("mirage-blog", "A talk given")},
 		{ID: "soon0000000001", Kind: talkstream.KindTalk, Title: "Unikernels, soon; with commas, too",
@@ -111,6 +111,18 @@ func TestUpcoming(t *testing.T) {
 					}
 					last = max(last, at)
 				}
+			}
+			// A facet's page shows its own upcoming talks above its stream.
+			facet, _, _ := strings.Cut(string(body(t, s, "/kinds/talk/")), `<section class="year"`)
+			for _, id := range []string{"soon0000000001", "later000000001"} {
+				if slices.Contains(step.upcoming, id) != strings.Contains(facet, anchorID(id)) {
+					t.Errorf("/kinds/talk/ shows %s above its stream: %v", id, !slices.Contains(step.upcoming, id))
+				}
+			}
+			// Nor another facet's.
+			if other := string(body(t, s, "/tags/history/")) + string(body(t, s, "/tags/history/talks.ics")); strings.Contains(other, "soon0000000001") ||
+				strings.Contains(other, "later000000001") {
+				t.Errorf("/tags/history/ shows a talk that is not tagged history")
 			}
 			speaker := memberIDs(t, s, "/speakers/anil/")
 			if in := slices.Contains(speaker, "soon0000000001"); in == slices.Contains(step.upcoming, "soon0000000001") {
