@@ -172,3 +172,34 @@ func TestTalkCard(t *testing.T) {
 		}
 	}
 }
+
+// TestTalkTimeOrder checks where an item goes by its talk's start: the
+// stream it is in and its place there.
+func TestTalkTimeOrder(t *testing.T) {
+	published := date(2026, 1, 10)
+	tests := []struct {
+		name      string
+		start     time.Time
+		published time.Time
+		upcoming  bool
+		order     time.Time
+	}{
+		{name: "no start", published: published, order: published},
+		{name: "announced ahead, to come", start: date(2026, 4, 1), published: published, upcoming: true, order: date(2026, 4, 1)},
+		{name: "announced ahead, given: at its start", start: date(2026, 2, 1), published: published, order: date(2026, 2, 1)},
+		{name: "first seen after it: its own date", start: date(2025, 12, 1), published: published, order: published},
+		{name: "undated, given", start: date(2025, 12, 1), order: date(2025, 12, 1)},
+		{name: "a start in 2099: upcoming, not on top", start: date(2099, 1, 1), published: published, upcoming: true, order: date(2099, 1, 1)},
+		{name: "year 10000: ignored", start: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), published: published, order: published},
+		{name: "year 999: ignored", start: time.Date(999, 1, 1, 0, 0, 0, 0, time.UTC), published: published, order: published},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := &itemView{item: &talkstream.Item{Start: tt.start}, published: tt.published}
+			(&renderer{now: now}).talkTime(v)
+			if v.upcoming != tt.upcoming || !v.order.Equal(tt.order) {
+				t.Errorf("upcoming %v order %v, want %v %v", v.upcoming, v.order, tt.upcoming, tt.order)
+			}
+		})
+	}
+}
