@@ -35,6 +35,10 @@ type curatedEntry struct {
 	Summary  string        `yaml:"summary"`
 	Tags     []string      `yaml:"tags"`
 	Links    []curatedLink `yaml:"links"`
+	// When and where the talk takes (or took) place, when known.
+	Start    string `yaml:"start"`
+	Duration string `yaml:"duration"`
+	Location string `yaml:"location"`
 }
 
 type curatedLink struct {
@@ -203,6 +207,9 @@ func curatedToEntry(ce curatedEntry, sourceID string) (talkstream.Entry, error) 
 		return e, fieldErr("date", -1, "%v", err)
 	}
 	e.Published = date
+	if err := curatedTalkTime(&e, ce); err != nil {
+		return e, err
+	}
 	if e.Kind != "" && !validKind(e.Kind) {
 		return e, fieldErr("kind", -1, "unknown kind %q (want one of %v)", e.Kind, talkstream.Kinds)
 	}
@@ -244,6 +251,32 @@ func parseCuratedDate(s string) (time.Time, error) {
 		}
 	}
 	return time.Time{}, fmt.Errorf("bad date %q: want YYYY-MM-DD, YYYY-MM or YYYY", s)
+}
+
+// curatedTalkTime reads an entry's start (a date: all day; or a date-time
+// with its offset), duration and location.
+func curatedTalkTime(e *talkstream.Entry, ce curatedEntry) error {
+	e.Location = strings.Join(strings.Fields(ce.Location), " ")
+	if s := strings.TrimSpace(ce.Start); s != "" {
+		if t, err := time.Parse("2006-01-02", s); err == nil {
+			e.Start, e.AllDay = t, true
+		} else if t, err := time.Parse(time.RFC3339, s); err == nil {
+			e.Start = t
+		} else {
+			return fieldErr("start", -1, "bad start %q: want YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS with an offset (Z, +01:00)", s)
+		}
+	}
+	if s := strings.TrimSpace(ce.Duration); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			return fieldErr("duration", -1, "bad duration %q: want a Go duration such as 40m or 1h30m", s)
+		}
+		if e.Start.IsZero() {
+			return fieldErr("duration", -1, "duration needs a start")
+		}
+		e.Duration = d
+	}
+	return nil
 }
 
 func validKind(k talkstream.Kind) bool {

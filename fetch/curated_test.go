@@ -75,6 +75,45 @@ func TestCurated(t *testing.T) {
 	})
 }
 
+func TestCuratedTalkTime(t *testing.T) {
+	tests := []struct {
+		name, start, duration, location string
+		want                            time.Time
+		allDay                          bool
+		dur                             time.Duration
+	}{
+		{name: "none"},
+		{name: "a date: all day", start: "2027-02-06", want: time.Date(2027, 2, 6, 0, 0, 0, 0, time.UTC), allDay: true},
+		{name: "a date-time with its offset", start: "2027-02-06T10:30:00+01:00", duration: "40m", location: "  Room   K.1.105 ",
+			want: time.Date(2027, 2, 6, 9, 30, 0, 0, time.UTC), dur: 40 * time.Minute},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			y := "entries:\n  - title: T\n    date: 2026-11-01\n"
+			if tt.start != "" {
+				y += "    start: " + tt.start + "\n"
+			}
+			if tt.duration != "" {
+				y += "    duration: " + tt.duration + "\n"
+			}
+			if tt.location != "" {
+				y += "    location: \"" + tt.location + "\"\n"
+			}
+			es, err := parseCurated("talks.yaml", []byte(y), "talks")
+			if err != nil {
+				t.Fatal(err)
+			}
+			e := es[0]
+			if !e.Start.Equal(tt.want) || e.AllDay != tt.allDay || e.Duration != tt.dur {
+				t.Errorf("start %v all-day %v duration %v, want %v %v %v", e.Start, e.AllDay, e.Duration, tt.want, tt.allDay, tt.dur)
+			}
+			if want := strings.Join(strings.Fields(tt.location), " "); e.Location != want {
+				t.Errorf("location %q, want %q", e.Location, want)
+			}
+		})
+	}
+}
+
 func TestCuratedErrors(t *testing.T) {
 	tests := []struct {
 		name, yaml string
@@ -149,6 +188,16 @@ func TestCuratedErrors(t *testing.T) {
 			name: "duplicate id",
 			yaml: "entries:\n  - {id: a, title: T, date: 2015-01}\n  - {id: a, title: U, date: 2015-02}\n",
 			want: []string{`FILE:3: entry 2 (a): duplicate id (first at line 2)`},
+		},
+		{
+			name: "bad start",
+			yaml: "entries:\n  - id: a\n    title: T\n    date: 2015-01\n    start: 2027-02-06 10:30\n",
+			want: []string{`FILE:5: entry 1 (a): bad start "2027-02-06 10:30"`},
+		},
+		{
+			name: "duration without start",
+			yaml: "entries:\n  - id: a\n    title: T\n    date: 2015-01\n    duration: 40m\n",
+			want: []string{`FILE:5: entry 1 (a): duration needs a start`},
 		},
 		{
 			name: "two documents",

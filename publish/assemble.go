@@ -30,7 +30,9 @@ func (pg *pageData) updated() time.Time {
 			t = m.Updated
 		}
 	}
-	if t.IsZero() && len(pg.members) == 0 {
+	if t.IsZero() && len(pg.members) == 0 && pg.st.Prefix != upcomingPrefix {
+		// /upcoming/ is empty most of the time: its feeds say nothing
+		// changed rather than when it last emptied.
 		t = pg.st.Modified
 	}
 	if t.IsZero() {
@@ -39,7 +41,7 @@ func (pg *pageData) updated() time.Time {
 	return t
 }
 
-var fileFormats = map[string]index.Format{fileHTML: index.Card, fileRSS: index.RSS, fileAtom: index.Atom, fileJSON: index.JSON}
+var fileFormats = map[string]index.Format{fileHTML: index.Card, fileRSS: index.RSS, fileAtom: index.Atom, fileJSON: index.JSON, fileICS: index.JSON}
 
 // assembled is an output's body, and its gzip form when assembling it made
 // one for free (a feed, from its items' compressed fragments).
@@ -61,6 +63,9 @@ func (p *Publisher) assemble(ctx context.Context, s *snapshot, o outputRef) (ass
 
 // assemblePage returns the body of an output whose members are known.
 func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, members []index.Member) (assembled, error) {
+	if o.file == fileICS {
+		return p.assembleICS(ctx, s, o, members)
+	}
 	ids := make([]string, len(members))
 	for i, m := range members {
 		ids[i] = m.ItemID

@@ -27,6 +27,13 @@ type cardView struct {
 	Summary   string // plain text
 	Links     []linkView
 	Tags      []navLink
+	When      *talkWhen // the talk's time and place, when known
+	Upcoming  bool
+}
+
+// talkWhen is when and where a talk takes place, as a card shows it.
+type talkWhen struct {
+	ISO, Text, Location string
 }
 
 // videoCard is a card's click-to-play video: a link to Watch that the page's
@@ -87,10 +94,49 @@ func (r *renderer) card(v *itemView, root string) cardView {
 			c.ThumbAlt = c.Video.Label
 		}
 	}
+	if !v.start.IsZero() {
+		c.When, c.Upcoming = whenOf(v), v.upcoming
+	}
 	for _, l := range v.links {
 		c.Links = append(c.Links, linkView{Role: l.Role, URL: l.URL, Via: l.Title})
 	}
 	return c
+}
+
+// whenOf shows a talk's start in its own time zone, as its programme
+// does, with the offset so that nobody has to guess.
+func whenOf(v *itemView) *talkWhen {
+	w := &talkWhen{Location: v.location}
+	if v.allDay {
+		w.ISO, w.Text = v.start.Format("2006-01-02"), v.start.Format("Mon 2 Jan 2006")
+		return w
+	}
+	w.ISO = v.start.Format(time.RFC3339)
+	w.Text = v.start.Format("Mon 2 Jan 2006, 15:04") + " " + utcOffset(v.start)
+	if m := int(v.duration / time.Minute); m > 0 {
+		switch {
+		case m < 60:
+			w.Text += fmt.Sprintf(", %d min", m)
+		case m%60 == 0:
+			w.Text += fmt.Sprintf(", %d h", m/60)
+		default:
+			w.Text += fmt.Sprintf(", %d h %d min", m/60, m%60)
+		}
+	}
+	return w
+}
+
+// utcOffset names a time's zone by its offset: "UTC", "UTC+01:00".
+func utcOffset(t time.Time) string {
+	_, off := t.Zone()
+	if off == 0 {
+		return "UTC"
+	}
+	sign := "+"
+	if off < 0 {
+		sign, off = "-", -off
+	}
+	return fmt.Sprintf("UTC%s%02d:%02d", sign, off/3600, off/60%60)
 }
 
 // formatDuration shows a video's length as a player does: 41:07, 1:02:03.

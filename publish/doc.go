@@ -1,5 +1,5 @@
 // Package publish owns what readers and feed readers see of the stream: it
-// renders the unified items as RSS 2.0, Atom 1.0, JSON Feed 1.1, a planet-style
+// renders the unified items as RSS 2.0, Atom 1.0, JSON Feed 1.1, iCalendar, a planet-style
 // HTML page and an OPML list of the sources, and serves or writes those
 // outputs.
 //
@@ -17,9 +17,11 @@
 // # The tree
 //
 // A stream is a set of items, newest first, under a path prefix, with the
-// same four outputs: PREFIX (index.html), PREFIX/rss.xml, PREFIX/atom.xml and
-// PREFIX/feed.json. The main stream is "/"; every tag, speaker, kind and
-// event that some item has is a stream too (a facet):
+// same five outputs: PREFIX (index.html), PREFIX/rss.xml, PREFIX/atom.xml,
+// PREFIX/feed.json and PREFIX/talks.ics (calendar.go). The main stream is
+// "/", the talks still to come are "/upcoming/" (upcoming.go: they join the
+// other streams on their date); every tag, speaker, kind and event that
+// some item has is a stream too (a facet):
 //
 //	/tags/{tag}/  /speakers/{id}/  /kinds/{kind}/  /events/{id}/
 //
@@ -44,7 +46,8 @@
 // allowlist policy (see sanitize.go), every URL through safeURL, and titles
 // and names are always treated as plain text. The page has no inline script
 // or style; its Content-Security-Policy allows only the site's app.js, which
-// swaps a video card's thumbnail for a youtube-nocookie.com or
-// player.vimeo.com (dnt=1) player on click. Without JavaScript the card
+// swaps a video card's thumbnail for a privacy-friendly player on click
+// (players.go: YouTube without cookies, Vimeo with dnt=1, media.ccc.de, the
+// configured PeerTube instances with P2P off). Without JavaScript the card
 // links to the video.
 package publish

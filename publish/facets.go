@@ -150,3 +150,8 @@ func slugify(s string) string {
 
 // bySlug returns the facet with a slug, or nil.
 func (fs *facetSet) bySlug(dir, slug string) *facet { return fs.taken[[2]string{dir, slug}] }
+
+// Slug folds a label into a path segment of [a-z0-9-] ("Étienne Millon" →
+// etienne-millon), as facets are named; config names imported sources
+// with it.
+func Slug(label string) string { return slugify(label) }

@@ -264,7 +264,9 @@ func TestPaging(t *testing.T) {
 		if archive && (!bytes.Equal(a.body, o.body) || a.etag != o.etag || !a.modTime.Equal(o.modTime)) {
 			t.Errorf("archive page %s changed when a newer item arrived", path)
 		}
-		if !archive && o.kind != kindAsset && bytes.Equal(a.body, o.body) && path != "/sources.opml" {
+		// Nor /upcoming/ and the calendars: the new item is no talk to come.
+		unrelated := strings.HasPrefix(path, upcomingPrefix) || strings.HasSuffix(path, fileICS)
+		if !archive && !unrelated && o.kind != kindAsset && bytes.Equal(a.body, o.body) && path != "/sources.opml" {
 			t.Errorf("%s did not change when a newer item arrived", path)
 		}
 	}
@@ -300,11 +302,25 @@ func TestSafeVideo(t *testing.T) {
 			"https://www.youtube-nocookie.com/embed/PTtI8hpR7hQ", "https://www.youtube.com/watch?v=PTtI8hpR7hQ", false},
 		{"bad youtube id", &talkstream.Video{Provider: "youtube", ID: `x"><script>`, URL: "javascript:alert(1)"}, "", "", true},
 		{"bad vimeo id", &talkstream.Video{Provider: "vimeo", ID: "../../evil", URL: "https://vimeo.com/evil"}, "", "https://vimeo.com/evil", false},
-		{"other provider", &talkstream.Video{Provider: "peertube", ID: "x", URL: "https://tube.example/w/x", EmbedURL: "https://tube.example/embed/x"}, "", "https://tube.example/w/x", false},
+		{"other provider", &talkstream.Video{Provider: "dailymotion", ID: "x", URL: "https://dailymotion.example/x", EmbedURL: "https://dailymotion.example/embed/x"}, "", "https://dailymotion.example/x", false},
+		{"peertube, a configured instance", &talkstream.Video{Provider: "peertube", ID: "9c9de5e8-0a1e-484a-b099-e80766180a6d",
+			URL: "https://watch.ocaml.org/w/kyLe4tLDCZZxvuCfzKFPUT", EmbedURL: "https://evil.example/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d"},
+			"https://watch.ocaml.org/videos/embed/9c9de5e8-0a1e-484a-b099-e80766180a6d?p2p=0", "https://watch.ocaml.org/w/kyLe4tLDCZZxvuCfzKFPUT", false},
+		{"peertube, short id, from the player URL", &talkstream.Video{Provider: "peertube", ID: "kyLe4tLDCZZxvuCfzKFPUT",
+			EmbedURL: "https://watch.ocaml.org/videos/embed/kyLe4tLDCZZxvuCfzKFPUT"},
+			"https://watch.ocaml.org/videos/embed/kyLe4tLDCZZxvuCfzKFPUT?p2p=0", "https://watch.ocaml.org/w/kyLe4tLDCZZxvuCfzKFPUT", false},
+		{"peertube, an instance no source names: no player", &talkstream.Video{Provider: "peertube", ID: "kyLe4tLDCZZxvuCfzKFPUT",
+			URL: "https://tube.example/w/kyLe4tLDCZZxvuCfzKFPUT", EmbedURL: "https://tube.example/videos/embed/kyLe4tLDCZZxvuCfzKFPUT"},
+			"", "https://tube.example/w/kyLe4tLDCZZxvuCfzKFPUT", false},
+		{"peertube, bad id", &talkstream.Video{Provider: "peertube", ID: `x"><script>`, URL: "https://watch.ocaml.org/w/x"}, "", "https://watch.ocaml.org/w/x", false},
+		{"peertube, http", &talkstream.Video{Provider: "peertube", ID: "kyLe4tLDCZZxvuCfzKFPUT", URL: "http://watch.ocaml.org/w/kyLe4tLDCZZxvuCfzKFPUT"}, "", "", true},
+		{"media.ccc.de", &talkstream.Video{Provider: "mediaccc", ID: "36c3-10980-unikernels", URL: "https://evil.example/x"},
+			"https://media.ccc.de/v/36c3-10980-unikernels/oembed", "https://media.ccc.de/v/36c3-10980-unikernels", false},
+		{"media.ccc.de, bad slug", &talkstream.Video{Provider: "mediaccc", ID: "../../x", URL: "https://media.ccc.de/v/x"}, "", "https://media.ccc.de/v/x", false},
 		{"nil", nil, "", "", true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			v := safeVideo(tc.in)
+			v := (&renderer{peerTube: []string{"watch.ocaml.org"}}).safeVideo(tc.in)
 			if tc.none {
 				if v != nil {
 					t.Fatalf("got %+v, want none", v)

@@ -22,11 +22,13 @@ type renderer struct {
 	events   map[string]Event
 	byID     map[string]*talkstream.Source
 	facets   *facetSet
+	now      time.Time // what is upcoming is decided against it (upcoming.go)
+	peerTube []string  // the PeerTube hosts whose players pages may load (players.go)
 }
 
 func newRenderer(opts Options, host string, sources []talkstream.Source, facets *facetSet) *renderer {
 	r := &renderer{
-		opts: opts, host: host, facets: facets,
+		opts: opts, host: host, facets: facets, peerTube: peerTubeHosts(opts.PeerTubeHosts),
 		speakers: map[string]Speaker{}, events: map[string]Event{}, byID: map[string]*talkstream.Source{},
 	}
 	for _, s := range opts.Speakers {
@@ -145,8 +147,11 @@ func (r *renderer) attachFacets(views []*itemView) {
 }
 
 // streams lists the prefixes of the streams an item is in: the main one
-// and each of its facets'.
+// and each of its facets'; an upcoming talk only /upcoming/.
 func (v *itemView) streams() []string {
+	if v.upcoming {
+		return []string{upcomingPrefix}
+	}
 	out := []string{"/", v.kindFacet.prefix()}
 	for _, f := range v.tagFacets {
 		out = append(out, f.prefix())
@@ -177,7 +182,7 @@ func (r *renderer) fragment(v *itemView, rev int64) (*index.Fragment, error) {
 	f := &index.Fragment{
 		ItemID:    v.item.ID,
 		Rev:       rev,
-		Published: v.published,
+		Published: v.order,
 		Updated:   v.updated,
 		Streams:   v.streams(),
 	}

@@ -13,12 +13,10 @@ import (
 // app.js and the only stylesheet its style.css (no inline script or style,
 // so nothing a feed smuggled into the page could run even if it got past the
 // sanitiser); images may come from any https host (the feeds' thumbnails);
-// frames only from the two privacy-friendly video players that click-to-play
-// loads.
+// frames only from the privacy-friendly video players that click-to-play
+// loads (players.go: YouTube, Vimeo, media.ccc.de and the configured
+// PeerTube instances).
 const (
-	pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https:; " +
-		"frame-src https://www.youtube-nocookie.com https://player.vimeo.com; " +
-		"base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 	referrerPolicy = "strict-origin-when-cross-origin" // video players refuse embeds without a referrer
 
 	// immutable is the Cache-Control of a stylesheet, script or icon asked
@@ -47,7 +45,6 @@ var (
 	hNosniff   = []string{"nosniff"}
 	hVary      = []string{"Accept-Encoding"}
 	hCORS      = []string{"*"}
-	hCSP       = []string{pageCSP}
 	hReferrer  = []string{referrerPolicy}
 	hFrames    = []string{"DENY"}
 	hImmutable = []string{immutable}
@@ -149,7 +146,7 @@ func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case kindFeed:
 		hdr["Access-Control-Allow-Origin"] = hCORS
 	case kindPage:
-		hdr["Content-Security-Policy"] = hCSP
+		hdr["Content-Security-Policy"] = p.cspH
 		hdr["Referrer-Policy"] = hReferrer
 		hdr["X-Frame-Options"] = hFrames
 	}

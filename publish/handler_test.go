@@ -76,7 +76,7 @@ func TestHandler(t *testing.T) {
 			name: "html", method: "GET", path: "/", status: 200,
 			wantHdr: map[string]string{
 				"Content-Type": "text/html; charset=utf-8", "ETag": html.etag, "Access-Control-Allow-Origin": "",
-				"Content-Security-Policy": pageCSP, "Referrer-Policy": referrerPolicy, "X-Content-Type-Options": "nosniff",
+				"Content-Security-Policy": contentSecurityPolicy(nil), "Referrer-Policy": referrerPolicy, "X-Content-Type-Options": "nosniff",
 			},
 			wantBody: html.body,
 		},
@@ -192,7 +192,10 @@ func TestHandlerResync(t *testing.T) {
 	}
 	for p, o := range c.outputs {
 		changed := !bytes.Equal(o.body, a.outputs[p].body)
-		if o.kind == kindFeed && changed != (o.etag != a.outputs[p].etag) {
+		// A calendar's ETag is its stream's version: an item without a
+		// start moves it and not the calendar's bytes (one spare 200).
+		spare := strings.HasSuffix(p, fileICS) && !changed
+		if o.kind == kindFeed && !spare && changed != (o.etag != a.outputs[p].etag) {
 			t.Errorf("%s: bytes changed %v but ETag %s → %s", p, changed, a.outputs[p].etag, o.etag)
 		}
 	}

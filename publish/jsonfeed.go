@@ -56,6 +56,7 @@ type jsonExtension struct {
 	Tags     []string     `json:"tags,omitempty"`
 	Sources  []jsonSource `json:"sources"`
 	Video    *jsonVideo   `json:"video,omitempty"`
+	jsonTalk
 }
 
 type jsonSource struct {
@@ -124,6 +125,7 @@ func (r *renderer) jsonItem(v *itemView) ([]byte, error) {
 	if vid := v.video; vid != nil {
 		ext.Video = &jsonVideo{Provider: vid.Provider, ID: vid.ID, URL: vid.URL, EmbedURL: vid.EmbedURL, Thumbnail: vid.Thumbnail}
 	}
+	ext.jsonTalk = talkJSON(v)
 	it.Talkstream = ext
 	b, err := encodeJSON(it)
 	if err != nil {

@@ -32,6 +32,9 @@ type Options struct {
 	Events      []Event
 	MaxAge      time.Duration // Cache-Control max-age; 0 means 5m, NoCache means max-age=0
 	CacheSize   int64         // bytes of assembled outputs kept in memory; default 64 MiB
+	// PeerTubeHosts are the instances (host[:port]) of the configured
+	// peertube sources: their players may play videos in the page.
+	PeerTubeHosts []string
 }
 
 // NoCache as Options.MaxAge makes every response say max-age=0, so that
@@ -53,7 +56,7 @@ const (
 	// renderVersion is part of every fragment's fingerprint: change it when
 	// a change to this package changes what an item renders to, so that
 	// every fragment is rendered again once.
-	renderVersion = "2"
+	renderVersion = "3"
 )
 
 // ErrBaseURL is returned when Options.BaseURL is not an absolute http or
@@ -117,8 +120,9 @@ func fingerprint(opts Options, sources []talkstream.Source) string {
 		Speakers                       []Speaker
 		Events                         []Event
 		Sources                        [][2]string
+		PeerTube                       []string
 	}{renderVersion, opts.Title, opts.Description, opts.BaseURL, opts.Language, opts.Limit, opts.MaxAge,
-		opts.Speakers, opts.Events, names})
+		opts.Speakers, opts.Events, names, peerTubeHosts(opts.PeerTubeHosts)})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

@@ -52,6 +52,11 @@ type pageView struct {
 	SourceCount int
 	Sidebar     template.HTML
 	Browse      struct{ Speakers, Events, Tags bool } // which sidebar lists there are, for the jump links
+
+	// The main page's soonest upcoming talks (upcoming.go).
+	Upcoming      []template.HTML
+	UpcomingTotal int
+	UpcomingHref  string // relative
 }
 
 // sidebarView is what the "sidebar" template shows: the same on every page
@@ -69,8 +74,8 @@ type sidebarView struct {
 // feedLinks are absolute (for autodiscovery) and relative (for the visible
 // links, which then also work in a directory written by WriteDir).
 type feedLinks struct {
-	RSS, Atom, JSON          string
-	RSSRel, AtomRel, JSONRel string
+	RSS, Atom, JSON, ICS             string
+	RSSRel, AtomRel, JSONRel, ICSRel string
 }
 
 // navLink is one link to a facet, a year or the main stream.
@@ -150,8 +155,9 @@ func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot,
 	root := rootRel(prefix)
 	feeds := func(path string) feedLinks {
 		return feedLinks{
-			RSS: p.abs(path + fileRSS), Atom: p.abs(path + fileAtom), JSON: p.abs(path + fileJSON),
+			RSS: p.abs(path + fileRSS), Atom: p.abs(path + fileAtom), JSON: p.abs(path + fileJSON), ICS: p.abs(path + fileICS),
 			RSSRel: relTo(prefix, path+fileRSS), AtomRel: relTo(prefix, path+fileAtom), JSONRel: relTo(prefix, path+fileJSON),
+			ICSRel: relTo(prefix, path+fileICS),
 		}
 	}
 	updated := st.Updated
@@ -187,6 +193,13 @@ func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot,
 		pv.HomePage = f.url
 		sf := feeds("/")
 		pv.SiteFeeds = &sf
+	} else if st == s.upcoming {
+		pv.Eyebrow, pv.Heading = "Coming up", "Upcoming talks"
+		sf := feeds("/")
+		pv.SiteFeeds = &sf
+		// Soonest first: the stream's order is its feeds', latest first.
+		slices.Reverse(pg.members)
+		slices.Reverse(pg.fragments)
 	}
 	if newer := pg.newer(); newer >= 0 {
 		pv.Prev = relTo(prefix, pagePrefix(st.Prefix, newer))
@@ -216,6 +229,11 @@ func (p *Publisher) writeHTML(ctx context.Context, b *bytes.Buffer, s *snapshot,
 		if err := p.firstPageNav(s, &pv, pg, prefix, root); err != nil {
 			return err
 		}
+		cards, total, err := p.upcomingCards(ctx, s, st, root)
+		if err != nil {
+			return err
+		}
+		pv.Upcoming, pv.UpcomingTotal, pv.UpcomingHref = cards, total, relTo(prefix, upcomingPrefix)
 	}
 
 	for i, m := range pg.members {

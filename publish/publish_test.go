@@ -640,7 +640,7 @@ func checkPage(t *testing.T, s *testSite, p string) {
 	if len(scripts) != 1 || !strings.Contains(scripts[0], "app.js?v=") {
 		t.Errorf("scripts %q, want only app.js", scripts)
 	}
-	if len(alternates) != 3 {
+	if len(alternates) != 4 {
 		t.Fatalf("alternate links: %q", alternates)
 	}
 	prefix := p
@@ -649,7 +649,8 @@ func checkPage(t *testing.T, s *testSite, p string) {
 	}
 	for i, want := range []string{"application/rss+xml https://talks.example.org" + prefix + "rss.xml",
 		"application/atom+xml https://talks.example.org" + prefix + "atom.xml",
-		"application/feed+json https://talks.example.org" + prefix + "feed.json"} {
+		"application/feed+json https://talks.example.org" + prefix + "feed.json",
+		"text/calendar https://talks.example.org" + prefix + "talks.ics"} {
 		if alternates[i] != want {
 			t.Errorf("alternate %d = %q, want %q", i, alternates[i], want)
 		}

@@ -28,6 +28,7 @@ type Publisher struct {
 	cache *cache
 
 	cacheControlH []string // of every output but a versioned asset
+	cspH          []string // the pages' Content-Security-Policy
 
 	assembling chan struct{} // a slot per assembly under way (handler.go)
 	flightMu   sync.Mutex
@@ -47,6 +48,7 @@ func New(opts Options, st index.Store) (*Publisher, error) {
 	return &Publisher{
 		store: st, opts: opts, host: host, cache: newCache(opts.CacheSize),
 		cacheControlH: []string{"public, max-age=" + strconv.Itoa(int(opts.MaxAge/time.Second))},
+		cspH:          []string{contentSecurityPolicy(peerTubeHosts(opts.PeerTubeHosts))},
 		assembling:    make(chan struct{}, maxAssemblies),
 		flights:       map[string]*flight{},
 	}, nil
@@ -66,10 +68,14 @@ type snapshot struct {
 	modified time.Time // when it was made
 	streams  map[string]*streamView
 	main     *streamView
-	nav      struct{ kinds, tags, speakers, events []*streamView }
-	sources  sourcesView
-	fixed    map[string]*fixedOutput // assets and sources.opml, by path
-	assets   map[string]string       // asset file name → its version, for ?v=
+	upcoming *streamView // /upcoming/
+	// nextStart is the soonest upcoming talk's start: a Sync at or after
+	// it renders again (upcoming.go).
+	nextStart time.Time
+	nav       struct{ kinds, tags, speakers, events []*streamView }
+	sources   sourcesView
+	fixed     map[string]*fixedOutput // assets and sources.opml, by path
+	assets    map[string]string       // asset file name → its version, for ?v=
 
 	mu       sync.Mutex
 	sidebars map[string][]byte // the rendered sidebar, by root
@@ -109,7 +115,10 @@ func (p *Publisher) load(ctx context.Context, fp string, r *renderer, sources []
 	}
 	for _, row := range rows {
 		sv := &streamView{Stream: row}
-		if row.Dir == "" {
+		if row.Prefix == upcomingPrefix {
+			sv.title, sv.description = p.upcomingTitle()
+			s.upcoming = sv
+		} else if row.Dir == "" {
 			sv.title, sv.description = p.opts.Title, p.opts.Description
 			s.main = sv
 		} else {
@@ -142,6 +151,14 @@ func (p *Publisher) load(ctx context.Context, fp string, r *renderer, sources []
 		// An empty site still has its main stream, with nothing in it.
 		s.main = &streamView{Stream: index.Stream{Prefix: "/", Version: version}, title: p.opts.Title, description: p.opts.Description}
 		s.streams["/"] = s.main
+	}
+	if s.upcoming == nil {
+		s.upcoming = &streamView{Stream: index.Stream{Prefix: upcomingPrefix, Version: version}}
+		s.upcoming.title, s.upcoming.description = p.upcomingTitle()
+		s.streams[upcomingPrefix] = s.upcoming
+	}
+	if s.nextStart, err = p.nextStart(ctx); err != nil {
+		return nil, err
 	}
 	s.sortNav()
 	s.sources = p.sourcesView(sources)
@@ -224,6 +241,7 @@ func (p *Publisher) sourcesView(sources []talkstream.Source) sourcesView {
 func (s *snapshot) withSources(sv sourcesView) *snapshot {
 	next := &snapshot{
 		fp: s.fp, r: s.r, version: s.version, modified: s.modified, streams: s.streams, main: s.main,
+		upcoming: s.upcoming, nextStart: s.nextStart,
 		nav: s.nav, sources: sv, fixed: s.fixed, assets: s.assets, sidebars: map[string][]byte{},
 	}
 	return next

@@ -26,9 +26,9 @@ const (
 	fileJSON = "feed.json"
 )
 
-// streamFiles are a stream's outputs: the first page has all four, the
+// streamFiles are a stream's outputs: the first page has all five, the
 // others index.html and feed.json, which the first one's next_url leads to.
-var streamFiles = []string{fileHTML, fileRSS, fileAtom, fileJSON}
+var streamFiles = []string{fileHTML, fileRSS, fileAtom, fileJSON, fileICS}
 
 // onEveryPage says whether a format is on pages past the first.
 func onEveryPage(file string) bool { return file == fileHTML || file == fileJSON }
@@ -45,10 +45,11 @@ var streamTypes = map[string]string{
 	fileRSS:  "application/rss+xml; charset=utf-8",
 	fileAtom: "application/atom+xml; charset=utf-8",
 	fileJSON: "application/feed+json; charset=utf-8",
+	fileICS:  "text/calendar; charset=utf-8",
 }
 
 // fileCodes name the formats in ETags.
-var fileCodes = map[string]string{fileHTML: "h", fileRSS: "r", fileAtom: "a", fileJSON: "j"}
+var fileCodes = map[string]string{fileHTML: "h", fileRSS: "r", fileAtom: "a", fileJSON: "j", fileICS: "i"}
 
 // errNoPage is a page past a stream's end.
 var errNoPage = errors.New("publish: no such page")
@@ -188,6 +189,12 @@ func (p *Publisher) tagOf(s *snapshot, o outputRef, ms []index.Member) (string, 
 	mod := o.st.Modified
 	if o.n == 0 {
 		b.WriteString(strconv.FormatInt(o.st.Version, 36))
+		if o.file == fileICS && s.upcoming != nil && o.st != s.upcoming {
+			// A calendar shows the upcoming talks too.
+			b.WriteByte('-')
+			b.WriteString(strconv.FormatInt(s.upcoming.Version, 36))
+			mod = later(mod, s.upcoming.Modified)
+		}
 		if o.file == fileHTML {
 			b.WriteByte('-')
 			b.WriteString(strconv.FormatInt(s.version, 36))

@@ -33,7 +33,9 @@ type SyncStats struct {
 // of them, once, when the options or the sources' names changed), updates
 // the streams they are in and gives each changed stream a new version. A
 // Sync with nothing new renders nothing. now becomes the Last-Modified of
-// the streams that changed.
+// the streams that changed, and decides which talks are still upcoming: a
+// Sync past an upcoming talk's start renders it again, into the stream
+// (upcoming.go).
 func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now time.Time) (SyncStats, error) {
 	p.syncMu.Lock()
 	defer p.syncMu.Unlock()
@@ -45,7 +47,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		return stats, err
 	}
 	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && !state.Dirty &&
-		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version {
+		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version && !cur.isDue(now) {
 		// Nothing to render: only the sources' health may have changed.
 		next := cur.withSources(p.sourcesView(sources))
 		if err := p.fixedOutputs(next, sources); err != nil {
@@ -69,6 +71,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		return stats, err
 	}
 	r := newRenderer(p.opts, p.host, sources, newFacetSet(slugs))
+	r.now = now
 	r.configuredSpeakers()
 
 	cursor := state.Cursor
@@ -77,8 +80,18 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		cursor = index.Cursor{}
 		err := p.store.UpdatePublish(ctx, func(tx index.Tx) error {
 			// The main stream exists from the first Sync on, empty or not.
-			return errors.Join(tx.MarkAllDirty(), tx.MarkDirty([]string{"/"}))
+			return errors.Join(tx.MarkAllDirty(), tx.MarkDirty([]string{"/", upcomingPrefix}))
 		})
+		if err != nil {
+			return stats, err
+		}
+	} else {
+		// Upcoming talks whose start has come are rendered again, into
+		// the stream, with the items that changed.
+		due, err := p.due(ctx, now)
+		if err == nil && len(due) > 0 {
+			err = p.store.UpdatePublish(ctx, func(tx index.Tx) error { return tx.TouchItems(due) })
+		}
 		if err != nil {
 			return stats, err
 		}
@@ -270,10 +283,12 @@ func refreshStream(tx index.Tx, facets *facetSet, prefix string, version int64, 
 	if err != nil {
 		return err
 	}
-	if st.Count == 0 && prefix != "/" {
+	if st.Count == 0 && prefix != "/" && prefix != upcomingPrefix {
+		// The main stream and /upcoming/ stay, empty or not: readers
+		// subscribe to them.
 		return tx.DeleteStream(prefix)
 	}
-	if prefix != "/" {
+	if prefix != "/" && prefix != upcomingPrefix {
 		dir, slug, ok := strings.Cut(strings.Trim(prefix, "/"), "/")
 		f := facets.bySlug(dir, slug)
 		if !ok || f == nil {

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html"
 	"net/url"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -47,6 +46,14 @@ type itemView struct {
 	video       *talkstream.Video // with safe URLs
 	links       []roleLink        // every entry and typed link, deduplicated by URL
 	enclosures  []talkstream.Enclosure
+
+	// The talk's time and place (upcoming.go).
+	start    time.Time // zero when unknown
+	allDay   bool
+	duration time.Duration
+	location string
+	upcoming bool      // start is after the renderer's now
+	order    time.Time // where the item is in its streams
 }
 
 // epoch stands in for the updated time of an item without any date, because
@@ -95,7 +102,7 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 			v.tags = append(v.tags, t)
 		}
 	}
-	if vid := safeVideo(it.Video); vid != nil {
+	if vid := r.safeVideo(it.Video); vid != nil {
 		v.video = vid
 		if v.thumbnail == "" {
 			v.thumbnail = vid.Thumbnail
@@ -153,6 +160,7 @@ func (r *renderer) view(it *talkstream.Item) *itemView {
 		v.links = append([]roleLink{{Role: string(talkstream.RoleVideo), URL: v.video.URL, Title: providerName(v.video.Provider)}}, v.links...)
 	}
 	v.contentHTML = r.contentHTML(v, content)
+	r.talkTime(v)
 	return v
 }
 
@@ -261,16 +269,6 @@ func (r *renderer) via(u, source, title string) string {
 	return ""
 }
 
-func providerName(p string) string {
-	switch p {
-	case "youtube":
-		return "YouTube"
-	case "vimeo":
-		return "Vimeo"
-	}
-	return p
-}
-
 // anchorID turns an item id into an HTML id that cannot clash with the
 // page's own ids.
 func anchorID(id string) string {
@@ -285,38 +283,6 @@ func anchorID(id string) string {
 		}
 	}
 	return b.String()
-}
-
-var (
-	youtubeID = regexp.MustCompile(`^[A-Za-z0-9_-]{11}$`)
-	vimeoID   = regexp.MustCompile(`^[0-9]{1,12}$`)
-)
-
-// safeVideo rebuilds an item's video from its provider and id, so that the
-// watch and embed URLs the outputs carry (and the page's player loads) are
-// ours, not whatever a feed said: YouTube through youtube-nocookie.com and
-// Vimeo with dnt=1. A video of another provider keeps its safe URLs and gets
-// no player.
-func safeVideo(in *talkstream.Video) *talkstream.Video {
-	if in == nil {
-		return nil
-	}
-	v := &talkstream.Video{
-		Provider: cleanText(in.Provider), ID: cleanText(in.ID),
-		URL: safeURL(in.URL), Thumbnail: safeURL(in.Thumbnail),
-		Duration: in.Duration, Channel: cleanText(in.Channel),
-	}
-	switch {
-	case v.Provider == "youtube" && youtubeID.MatchString(v.ID):
-		v.URL = "https://www.youtube.com/watch?v=" + v.ID
-		v.EmbedURL = "https://www.youtube-nocookie.com/embed/" + v.ID
-	case v.Provider == "vimeo" && vimeoID.MatchString(v.ID):
-		v.URL = "https://vimeo.com/" + v.ID
-		v.EmbedURL = "https://player.vimeo.com/video/" + v.ID + "?dnt=1"
-	case v.URL == "":
-		return nil
-	}
-	return v
 }
 
 // showsThumbnail says whether an item's own HTML already shows its video's

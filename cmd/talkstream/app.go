@@ -32,6 +32,10 @@ type app struct {
 	tick     time.Duration // serve -tick; 0 is ingest's default
 }
 
+// clock is the time every verb works at: fetching, merging and deciding
+// which talks are still upcoming. The end-to-end tests move it.
+var clock = time.Now
+
 // metaMergeFP is the store's record of the merge settings its items were
 // derived with.
 const metaMergeFP = "merge_fingerprint"

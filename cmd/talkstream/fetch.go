@@ -6,7 +6,6 @@ import (
 	"io"
 	"log/slog"
 	"path/filepath"
-	"time"
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/ingest"
@@ -41,7 +40,7 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("no source %q in %s", *only, a.cfg.Path)
 		}
 	case *due:
-		if srcs, err = in.Due(ctx, time.Now()); err != nil {
+		if srcs, err = in.Due(ctx, clock()); err != nil {
 			return err
 		}
 	default:
@@ -90,5 +89,6 @@ func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ing
 		ConfigDir:   filepath.Dir(a.cfg.Path),
 		Instance:    a.instance,
 		Shared:      a.store.Engine() == "postgres",
+		Now:         clock,
 	})
 }

@@ -54,6 +54,7 @@ func init() {
 		{name: "status", args: "[-config FILE] [-json]", help: "show each source's fetch state", run: runStatus},
 		{name: "copy", args: "[-config FILE] -to DATABASE [-replace]", help: "copy the whole store to another database (a SQLite file or postgres:// URL) and check it", run: runCopy},
 		{name: "explain", args: "[-config FILE] ITEM-ID", help: "show why an item was merged and tagged as it was", run: runExplain},
+		{name: "import", args: "[-config FILE] FILE.opml", help: "add the feeds of an OPML subscription list to the config as sources", run: runImport},
 		{name: "demo", args: "[-addr 127.0.0.1:8080]", help: "serve the fixture feeds on 127.0.0.1:8089, aggregate and serve them (no internet needed)", run: runDemo},
 		{name: "version", help: "print the version", run: func(_ context.Context, _ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "talkstream", talkstream.Version)

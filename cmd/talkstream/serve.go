@@ -32,7 +32,7 @@ func (a *app) follow(ctx context.Context, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := a.publish(ctx, time.Now().UTC()); err != nil && ctx.Err() == nil {
+			if _, err := a.publish(ctx, clock().UTC()); err != nil && ctx.Err() == nil {
 				log.Error("publish", "err", err)
 			}
 		}
@@ -81,7 +81,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	if err := a.rebuildItems(ctx); err != nil {
 		return err
 	}
-	if _, err := a.publish(ctx, time.Now().UTC()); err != nil {
+	if _, err := a.publish(ctx, clock().UTC()); err != nil {
 		return err
 	}
 	in := a.newIngester(log, ingest.NewMetrics())
@@ -99,13 +99,36 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	// After every tick that fetched something, render the items it changed
 	// (none when every source answered 304) and show the sources' health.
 	sched, err := in.Schedule(a.tick, func(ingest.Summary) {
-		if _, err := a.publish(context.Background(), time.Now().UTC()); err != nil {
+		if _, err := a.publish(context.Background(), clock().UTC()); err != nil {
 			log.Error("publish", "err", err)
 		}
 	})
 	if err != nil {
 		return err
 	}
+	// A tick that fetched nothing publishes nothing, but an upcoming talk
+	// whose start has come must still move into the stream: each tick
+	// compares the clock with the soonest start (no I/O) and publishes
+	// when it has passed.
+	stopUpcoming, upcomingDone := make(chan struct{}), make(chan struct{})
+	defer func() { close(stopUpcoming); <-upcomingDone }() // before the store closes
+	go func() {
+		defer close(upcomingDone)
+		t := time.NewTicker(ingest.TickEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-stopUpcoming:
+				return
+			case <-t.C:
+				if now := clock().UTC(); a.pub.UpcomingDue(now) {
+					if _, err := a.publish(context.Background(), now); err != nil {
+						log.Error("publish", "err", err)
+					}
+				}
+			}
+		}
+	}()
 
 	// Instances sharing a PostgreSQL database: what another instance
 	// fetched and published shows here within followEvery (a Sync with

@@ -56,7 +56,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := a.rebuildItems(ctx); err != nil {
 		return err
 	}
-	if _, err := a.publish(ctx, time.Now().UTC()); err != nil {
+	if _, err := a.publish(ctx, clock().UTC()); err != nil {
 		return err
 	}
 	st, err := a.pub.Export(ctx, *out, *full)

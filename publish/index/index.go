@@ -156,4 +156,8 @@ type Tx interface {
 	PutStream(s Stream) error
 	DeleteStream(prefix string) error
 	SetState(cursor Cursor, fingerprint string, version int64) error
+	// TouchItems gives items a new revision, so that ChangedItems returns
+	// them again although merge did not change them: an upcoming talk
+	// whose start has passed is rendered again into the stream.
+	TouchItems(itemIDs []string) error
 }

@@ -1,11 +1,14 @@
 // talkstream: click-to-play videos. Without this script every video card is
 // a link to the video's page; with it, a click (or Enter) on the thumbnail
-// swaps it for the privacy-friendly player. Nothing loads from YouTube or
-// Vimeo before that click. The page's Content-Security-Policy allows only
-// this same-origin script and frames from the two players below.
+// swaps it for the privacy-friendly player. Nothing loads from a video
+// platform before that click. The page's Content-Security-Policy allows only
+// this same-origin script and frames from the players below.
 (function () {
   "use strict";
-  var allowed = /^https:\/\/(www\.youtube-nocookie\.com\/embed\/[A-Za-z0-9_-]{11}|player\.vimeo\.com\/video\/[0-9]{1,12})(\?[A-Za-z0-9=&_-]*)?$/;
+  // The players publish builds (publish/players.go); the page's CSP names
+  // the hosts: YouTube, Vimeo, media.ccc.de and the configured PeerTube
+  // instances.
+  var allowed = /^https:\/\/(www\.youtube-nocookie\.com\/embed\/[A-Za-z0-9_-]{11}|player\.vimeo\.com\/video\/[0-9]{1,12}|media\.ccc\.de\/v\/[A-Za-z0-9][A-Za-z0-9._-]{0,199}\/oembed|[a-z0-9][a-z0-9.-]*(:[0-9]{1,5})?\/videos\/embed\/[A-Za-z0-9-]{20,36})(\?[A-Za-z0-9=&_-]*)?$/;
 
   function play(link) {
     var src = link.getAttribute("data-embed") || "";
