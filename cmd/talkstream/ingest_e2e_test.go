@@ -106,13 +106,14 @@ func fetchWorld(t *testing.T, base, extra string) string {
 func TestRefetchIsConditional(t *testing.T) {
 	srv := newValidatorServer(t, "../../testdata/feeds")
 	cfgPath := fetchWorld(t, srv.URL, "")
-	paths := []string{"/blog.atom", "/person.rss", "/youtube.xml", "/vimeo.rss", "/peertube.xml"}
+	paths := []string{"/blog.atom", "/person.rss", "/youtube.xml", "/vimeo.rss", "/peertube.xml",
+		"/schedule.xml", "/talks.html", "/talk-page.html", "/meetups.ics"}
 
 	code, out, errs := cli(t, "fetch", "-config", cfgPath)
 	if code != 0 {
 		t.Fatalf("first fetch exit %d: %s%s", code, out, errs)
 	}
-	if strings.Contains(out, "FAIL") || !strings.Contains(out, "6 sources: 6 fetched, 0 unchanged, 0 failed") {
+	if strings.Contains(out, "FAIL") || !strings.Contains(out, "10 sources: 10 fetched, 0 unchanged, 0 failed") {
 		t.Fatalf("first fetch:\n%s", out)
 	}
 	for _, p := range paths {
@@ -139,7 +140,7 @@ func TestRefetchIsConditional(t *testing.T) {
 			t.Errorf("the second fetch re-merged: %s", line)
 		}
 	}
-	if !strings.Contains(out, "6 sources: 0 fetched, 6 unchanged, 0 failed") {
+	if !strings.Contains(out, "10 sources: 0 fetched, 10 unchanged, 0 failed") {
 		t.Errorf("second fetch summary:\n%s", out)
 	}
 
@@ -163,7 +164,7 @@ func TestRefetchIsConditional(t *testing.T) {
 				NextCheck  *time.Time `json:"next_check"`
 			} `json:"sources"`
 		}
-		if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil || len(st.Sources) != 6 {
+		if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil || len(st.Sources) != 10 {
 			t.Fatalf("status -json exit %d: %v\n%s", code, err, out)
 		}
 		for _, s := range st.Sources {
@@ -192,7 +193,7 @@ func TestFetchFlags(t *testing.T) {
 		t.Errorf("fetch -due right after a fetch: exit %d\n%s", code, out)
 	}
 	code, out, _ = cli(t, "fetch", "-config", cfgPath)
-	if code != 0 || !strings.Contains(out, "skip old") || !strings.Contains(out, "6 sources:") {
+	if code != 0 || !strings.Contains(out, "skip old") || !strings.Contains(out, "10 sources:") {
 		t.Errorf("fetch skips a gone source: exit %d\n%s", code, out)
 	}
 	code, out, _ = cli(t, "fetch", "-config", cfgPath, "-source", "old")
