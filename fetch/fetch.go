@@ -25,6 +25,7 @@ import (
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/internal/htmltext"
+	"github.com/talkstream/talkstream/websub"
 )
 
 // Defaults for the zero Options.
@@ -133,6 +134,12 @@ type Result struct {
 	// repeats the stored src.State.TTL.
 	Fresh time.Duration
 	TTL   time.Duration
+
+	// WebSub (websub.Discover): the hubs the feed advertises and its self
+	// URL, the topic to subscribe to, from the Link header or the feed's
+	// head. Empty when nothing was parsed (304, unchanged body).
+	Hubs []string
+	Self string
 }
 
 // Error is the error type for a failed fetch, shaped like net/url.Error.
@@ -308,12 +315,50 @@ func (f *Fetcher) Fetch(ctx context.Context, src talkstream.Source) (*Result, er
 		return res, nil
 	}
 
-	p, err := parseDoc(body, resp.Header.Get("Content-Type"), final, contentLocation(resp), src)
-	if err != nil {
+	if err := res.parse(body, resp.Header, final, contentLocation(resp), src); err != nil {
 		return fail(opParse, final, resp.StatusCode, err)
+	}
+	return res, nil
+}
+
+// parse fills in what a body says: entries, the feed's title, link and
+// hints, and its WebSub links. Fetch and Parse share it, so that a pushed
+// body reads exactly as a fetched one.
+func (res *Result) parse(body []byte, h http.Header, final, docURL string, src talkstream.Source) error {
+	p, err := parseDoc(body, h.Get("Content-Type"), final, docURL, src)
+	if err != nil {
+		return err
 	}
 	res.FeedTitle, res.FeedLink, res.Entries, res.TTL = p.title, p.link, p.entries, p.ttl
 	res.Warning = strings.Join(p.warnings, "; ")
+	links := websub.Discover(h, body, final)
+	res.Hubs, res.Self = links.Hubs, links.Self
+	return nil
+}
+
+// Parse reads a body that came another way than Fetch (a WebSub hub
+// pushed it) as Fetch reads a 200 response from src: the same size cap,
+// body hash (an unchanged body is Unchanged), parse and hints. The
+// validators stay the stored ones: the next poll still asks with them.
+func (f *Fetcher) Parse(src talkstream.Source, body []byte, contentType string) (*Result, error) {
+	u := src.URL
+	if src.State.MovedTo != "" {
+		u = src.State.MovedTo
+	}
+	res := &Result{Status: http.StatusOK, URL: u, ETag: src.State.ETag, LastModified: src.State.LastModified, Bytes: int64(len(body))}
+	if int64(len(body)) > f.opts.MaxBytes {
+		return nil, &Error{Op: opRead, URL: u, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, f.opts.MaxBytes)}
+	}
+	sum := sha256.Sum256(body)
+	res.BodyHash = hex.EncodeToString(sum[:])
+	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
+		res.Unchanged = true
+		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
+		return res, nil
+	}
+	if err := res.parse(body, http.Header{"Content-Type": {contentType}}, u, "", src); err != nil {
+		return nil, &Error{Op: opParse, URL: u, Status: http.StatusOK, Err: err}
+	}
 	return res, nil
 }
 

@@ -32,6 +32,10 @@ type Options struct {
 	Events      []Event
 	MaxAge      time.Duration // Cache-Control max-age; 0 means 5m, NoCache means max-age=0
 	CacheSize   int64         // bytes of assembled outputs kept in memory; default 64 MiB
+	// Hub is the WebSub hub every feed advertises, with its own URL as
+	// self (RSS atom:link, Atom link, JSON Feed hubs, HTTP Link); "" for
+	// none.
+	Hub string
 }
 
 // NoCache as Options.MaxAge makes every response say max-age=0, so that
@@ -117,8 +121,9 @@ func fingerprint(opts Options, sources []talkstream.Source) string {
 		Speakers                       []Speaker
 		Events                         []Event
 		Sources                        [][2]string
+		Hub                            string `json:",omitempty"`
 	}{renderVersion, opts.Title, opts.Description, opts.BaseURL, opts.Language, opts.Limit, opts.MaxAge,
-		opts.Speakers, opts.Events, names})
+		opts.Speakers, opts.Events, names, opts.Hub})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

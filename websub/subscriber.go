@@ -1,0 +1,454 @@
+package websub
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Defaults for the zero SubscriberOptions.
+const (
+	DefaultLease    = 7 * 24 * time.Hour
+	defaultMaxBytes = 10 << 20
+	requestTimeout  = 15 * time.Second
+	// retryMax bounds the wait before a failed or denied request is sent again.
+	retryMax = 24 * time.Hour
+	// unsubscribeTries is how often we ask a hub to drop a removed
+	// source's subscription before forgetting it: its lease ends anyway.
+	unsubscribeTries = 3
+)
+
+// ErrDeliveryRejected is what a Deliver returns for a body that is not a
+// feed: acknowledged (the hub must not retry it), counted as failed.
+var ErrDeliveryRejected = errors.New("pushed body rejected")
+
+// SubscriberOptions configures a Subscriber.
+type SubscriberOptions struct {
+	// Callback is the public URL our callbacks live under; each
+	// subscription's callback is Callback + a random id.
+	Callback string
+	Lease    time.Duration // lease asked for; default DefaultLease (the hub decides)
+	MaxBytes int64         // body cap of a distribution; default 10 MiB (the fetch cap)
+	// Deliver ingests a verified distribution for source. An error
+	// wrapping ErrDeliveryRejected is acknowledged; any other makes the
+	// hub retry (500).
+	Deliver func(ctx context.Context, source string, body []byte, contentType string) error
+	Client  *http.Client // requests to hubs; default a client with a 15s timeout
+	Metrics *Metrics     // default: a private set
+	Log     *slog.Logger // default: discard
+	Now     func() time.Time
+}
+
+// Subscriber keeps talkstream subscribed at the hubs its sources
+// advertise and receives their distributions (§5, §7, §8).
+type Subscriber struct {
+	st   Store
+	opts SubscriberOptions
+
+	mu     sync.Mutex
+	active map[string]bool // source → push active: polling relaxes
+}
+
+// NewSubscriber returns a Subscriber keeping its state in st.
+func NewSubscriber(st Store, opts SubscriberOptions) *Subscriber {
+	if opts.Lease <= 0 {
+		opts.Lease = DefaultLease
+	}
+	if opts.MaxBytes <= 0 {
+		opts.MaxBytes = defaultMaxBytes
+	}
+	if opts.Client == nil {
+		opts.Client = &http.Client{Timeout: requestTimeout}
+	}
+	if opts.Metrics == nil {
+		opts.Metrics = NewMetrics()
+	}
+	if opts.Log == nil {
+		opts.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if !strings.HasSuffix(opts.Callback, "/") {
+		opts.Callback += "/"
+	}
+	return &Subscriber{st: st, opts: opts, active: map[string]bool{}}
+}
+
+// Active reports whether source's feed is pushed to us now, so that
+// polling it can relax to a safety net.
+func (s *Subscriber) Active(source string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.active[source]
+}
+
+func (s *Subscriber) setActive(source string, on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if on {
+		s.active[source] = true
+	} else {
+		delete(s.active, source)
+	}
+}
+
+// Discovered records that source's feed, fetched from fetched, advertises
+// links. A feed with a hub gets a pending subscription (Reconcile asks
+// for it); one whose hub or topic changed starts over with a fresh
+// callback and secret. A feed without a hub changes nothing: a 304 or an
+// unchanged body says nothing about hubs.
+func (s *Subscriber) Discovered(ctx context.Context, source string, links Links, fetched string) error {
+	if len(links.Hubs) == 0 {
+		return nil
+	}
+	topic := links.Self
+	if topic == "" {
+		topic = fetched // §5.1: the self link, else the URL fetched
+	}
+	hub := links.Hubs[0]
+	subs, err := s.st.Subscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	for _, sub := range subs {
+		if sub.Source == source && sub.Hub == hub && sub.Topic == topic && sub.State != StateUnsubscribing {
+			return nil
+		}
+	}
+	sub := Subscription{Source: source, Hub: hub, Topic: topic, State: StatePending}
+	if sub.Callback, err = randomHex(16); err != nil {
+		return err
+	}
+	if sub.Secret, err = randomHex(32); err != nil {
+		return err
+	}
+	s.setActive(source, false)
+	return s.st.PutSubscription(ctx, sub)
+}
+
+func randomHex(n int) (string, error) {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("websub: random: %w", err)
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// Reconcile brings the hubs in line with the config: it subscribes what
+// is pending, renews leases before they end, and unsubscribes sources no
+// longer configured. Failed requests are retried with backoff on later
+// calls; serve calls it after every tick.
+func (s *Subscriber) Reconcile(ctx context.Context, configured []string) error {
+	subs, err := s.st.Subscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	want := map[string]bool{}
+	for _, id := range configured {
+		want[id] = true
+	}
+	now := s.opts.Now()
+	var errs []error
+	for _, sub := range subs {
+		s.setActive(sub.Source, sub.State == StateActive && now.Before(sub.Expires) && want[sub.Source])
+		switch {
+		case !want[sub.Source]:
+			errs = append(errs, s.leave(ctx, sub, now))
+		case sub.State == StateActive && now.After(sub.Expires):
+			// The lease ran out unrenewed: ask again from scratch.
+			sub.State, sub.Requested = StatePending, time.Time{}
+			errs = append(errs, s.request(ctx, sub, "subscribe", now))
+		case sub.State == StateActive && now.After(sub.Expires.Add(-renewMargin(sub.Lease))) && s.due(sub, now):
+			errs = append(errs, s.request(ctx, sub, "subscribe", now))
+		case (sub.State == StatePending || sub.State == StateDenied) && s.due(sub, now):
+			errs = append(errs, s.request(ctx, sub, "subscribe", now))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// renewMargin is how long before its end a lease is renewed: a fifth of
+// it, so a hub that is down for a while still finds us subscribed.
+func renewMargin(lease time.Duration) time.Duration {
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	return lease / 5
+}
+
+// due says whether a request for sub may be sent again: at once the first
+// time, then after a wait doubling with each failure (a verification that
+// never came counts too), from a minute up to a day.
+func (s *Subscriber) due(sub Subscription, now time.Time) bool {
+	if sub.Requested.IsZero() {
+		return true
+	}
+	wait := time.Minute << min(sub.Attempts, 12)
+	if sub.State == StateDenied {
+		wait = retryMax
+	}
+	return now.Sub(sub.Requested) >= min(wait, retryMax)
+}
+
+// leave unsubscribes a removed source, then forgets it.
+func (s *Subscriber) leave(ctx context.Context, sub Subscription, now time.Time) error {
+	s.setActive(sub.Source, false)
+	if sub.Requested.IsZero() || sub.State == StateDenied || sub.Attempts >= unsubscribeTries {
+		return s.st.DeleteSubscription(ctx, sub.Source)
+	}
+	if sub.State == StateUnsubscribing && !s.due(sub, now) {
+		return nil
+	}
+	sub.State = StateUnsubscribing
+	return s.request(ctx, sub, "unsubscribe", now)
+}
+
+// request sends a subscription request (§5.1) and records how it went.
+// The row is written before the request: a hub may verify before it
+// answers.
+func (s *Subscriber) request(ctx context.Context, sub Subscription, mode string, now time.Time) error {
+	sub.Requested = now.UTC()
+	if err := s.st.PutSubscription(ctx, sub); err != nil {
+		return err
+	}
+	form := url.Values{
+		"hub.mode":     {mode},
+		"hub.topic":    {sub.Topic},
+		"hub.callback": {s.opts.Callback + sub.Callback},
+	}
+	if mode == "subscribe" {
+		form.Set("hub.secret", sub.Secret)
+		form.Set("hub.lease_seconds", strconv.Itoa(int(s.opts.Lease/time.Second)))
+	}
+	rerr := postForm(ctx, s.opts.Client, sub.Hub, form)
+	s.opts.Metrics.request(mode, rerr)
+	// The verification may have changed the row meanwhile: note the
+	// outcome on what is stored now.
+	cur, err := s.st.SubscriptionByCallback(ctx, sub.Callback)
+	if err != nil || cur == nil {
+		return err
+	}
+	if rerr != nil {
+		cur.Attempts++
+		cur.Reason = rerr.Error()
+		s.opts.Log.Warn("websub request", "source", sub.Source, "mode", mode, "hub", sub.Hub, "err", rerr)
+	} else if cur.State != StateDenied {
+		cur.Attempts, cur.Reason = 0, ""
+	}
+	return s.st.PutSubscription(ctx, *cur)
+}
+
+// postForm posts a form to a hub; a 2xx is success (§5.1.2: 202).
+func postForm(ctx context.Context, client *http.Client, hub string, form url.Values) error {
+	ctx, cancel := context.WithTimeout(ctx, requestTimeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, hub, strings.NewReader(form.Encode()))
+	if err != nil {
+		return fmt.Errorf("hub %s: %w", hub, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp, err := client.Do(req)
+	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
+		return fmt.Errorf("hub %s: %w", hub, err)
+	}
+	defer resp.Body.Close()
+	msg, _ := io.ReadAll(io.LimitReader(resp.Body, 200))
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("hub %s answered %s: %s", hub, resp.Status, strings.TrimSpace(strings.ToValidUTF8(string(msg), "")))
+	}
+	return nil
+}
+
+// ServeHTTP is our callback (§5.3, §7, §8): GET verifies intent, POST
+// brings content.
+func (s *Subscriber) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	id := r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:]
+	switch r.Method {
+	case http.MethodGet:
+		s.verify(w, r, id)
+	case http.MethodPost:
+		s.receive(w, r, id)
+	default:
+		w.Header().Set("Allow", "GET, POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+// verify answers a hub's verification of intent, only for a request we
+// made: the callback id must be ours, the topic the one we asked for,
+// the mode the one we asked for. Anything else is 404 (§5.3.1).
+func (s *Subscriber) verify(w http.ResponseWriter, r *http.Request, id string) {
+	q := r.URL.Query()
+	mode, topic, challenge := q.Get("hub.mode"), q.Get("hub.topic"), q.Get("hub.challenge")
+	sub, err := s.st.SubscriptionByCallback(r.Context(), id)
+	if err != nil {
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if sub == nil || topic != sub.Topic {
+		http.NotFound(w, r)
+		return
+	}
+	now := s.opts.Now().UTC()
+	switch {
+	case mode == "subscribe" && challenge != "" && (sub.State == StatePending || sub.State == StateActive || sub.State == StateDenied) && !sub.Requested.IsZero():
+		lease := s.opts.Lease
+		if n, err := strconv.ParseInt(q.Get("hub.lease_seconds"), 10, 64); err == nil && n > 0 {
+			lease = time.Duration(min(n, int64(365*24*time.Hour/time.Second))) * time.Second
+		}
+		sub.State, sub.Reason, sub.Attempts = StateActive, "", 0
+		sub.Lease, sub.Expires = lease, now.Add(lease)
+		if err := s.st.PutSubscription(r.Context(), *sub); err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		s.setActive(sub.Source, true)
+		s.opts.Log.Info("websub subscribed", "source", sub.Source, "hub", sub.Hub, "until", sub.Expires.Format(time.RFC3339))
+	case mode == "unsubscribe" && challenge != "" && sub.State == StateUnsubscribing:
+		if err := s.st.DeleteSubscription(r.Context(), sub.Source); err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		s.setActive(sub.Source, false)
+	case mode == "denied":
+		// §5.2: the hub refused, now or later; polling goes on.
+		sub.State, sub.Reason = StateDenied, "denied by the hub"
+		if reason := q.Get("hub.reason"); reason != "" {
+			sub.Reason += ": " + clip(reason, 200)
+		}
+		if err := s.st.PutSubscription(r.Context(), *sub); err != nil {
+			http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		s.setActive(sub.Source, false)
+		w.WriteHeader(http.StatusOK)
+		return
+	default:
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, challenge)
+}
+
+func clip(s string, n int) string {
+	s = strings.ToValidUTF8(s, "")
+	if len(s) > n {
+		s = strings.ToValidUTF8(s[:n], "")
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r == 0x7f {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// receive takes a content distribution (§7, §8). What we did not ask for,
+// and what the secret did not sign, is acknowledged and dropped, as §8
+// says: a 4xx would only make the hub retry.
+func (s *Subscriber) receive(w http.ResponseWriter, r *http.Request, id string) {
+	m := s.opts.Metrics.notifications
+	sub, err := s.st.SubscriptionByCallback(r.Context(), id)
+	if err != nil {
+		http.Error(w, "store unavailable", http.StatusServiceUnavailable)
+		return
+	}
+	if sub == nil || sub.State == StateUnsubscribing || !s.sameTopic(r, sub) {
+		m.WithLabelValues(ResultUnknownTopic).Inc()
+		drain(r.Body)
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBytes+1))
+	if err != nil {
+		http.Error(w, "could not read the body", http.StatusBadRequest)
+		return
+	}
+	if int64(len(body)) > s.opts.MaxBytes {
+		m.WithLabelValues(ResultTooLarge).Inc()
+		s.opts.Log.Warn("websub distribution too large", "source", sub.Source, "max_bytes", s.opts.MaxBytes)
+		http.Error(w, "body larger than the fetch cap", http.StatusRequestEntityTooLarge)
+		return
+	}
+	if err := Verify(r.Header.Get("X-Hub-Signature"), sub.Secret, body); err != nil {
+		m.WithLabelValues(ResultBadSignature).Inc()
+		s.opts.Log.Warn("websub distribution ignored", "source", sub.Source, "err", err)
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	if err := s.opts.Deliver(r.Context(), sub.Source, body, r.Header.Get("Content-Type")); err != nil {
+		m.WithLabelValues(ResultFailed).Inc()
+		s.opts.Log.Warn("websub ingest", "source", sub.Source, "err", err)
+		if errors.Is(err, ErrDeliveryRejected) {
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
+		http.Error(w, "could not ingest", http.StatusInternalServerError)
+		return
+	}
+	m.WithLabelValues(ResultIngested).Inc()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// sameTopic checks a distribution's rel=self Link, when it has one (§7
+// says it must), against the topic subscribed to.
+func (s *Subscriber) sameTopic(r *http.Request, sub *Subscription) bool {
+	var self string
+	for _, v := range r.Header.Values("Link") {
+		for _, l := range parseLinkHeader(v) {
+			if strings.Contains(" "+strings.ToLower(l.rel)+" ", " self ") && self == "" {
+				self = l.href
+			}
+		}
+	}
+	return self == "" || self == sub.Topic
+}
+
+func drain(r io.Reader) { _, _ = io.Copy(io.Discard, io.LimitReader(r, 64<<10)) }
+
+// PushState is a subscription's state as `talkstream status` shows it:
+// "none", "pending", "active until T", "denied: reason".
+func PushState(sub *Subscription, now time.Time) string {
+	switch {
+	case sub == nil:
+		return "none"
+	case sub.State == StateActive && now.Before(sub.Expires):
+		return "active until " + sub.Expires.UTC().Format(time.RFC3339)
+	case sub.State == StateActive:
+		return "pending (lease ended " + sub.Expires.UTC().Format(time.RFC3339) + ")"
+	case sub.State == StateDenied:
+		return "denied: " + strings.TrimPrefix(sub.Reason, "denied by the hub: ")
+	case sub.Reason != "":
+		return string(sub.State) + " (" + sub.Reason + ")"
+	}
+	return string(sub.State)
+}
+
+// PushStates reads every source's push state from st.
+func PushStates(ctx context.Context, st Store, now time.Time) (map[string]string, error) {
+	subs, err := st.Subscriptions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]string, len(subs))
+	for i := range subs {
+		out[subs[i].Source] = PushState(&subs[i], now)
+	}
+	return out, nil
+}
