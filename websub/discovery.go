@@ -14,7 +14,7 @@ import (
 // its own URL, the topic (§4).
 type Links struct {
 	Hubs []string // absolute http(s) URLs, in the order advertised, at most maxHubs
-	Self string    // absolute; "" when the feed names none
+	Self string   // absolute; "" when the feed names none
 }
 
 // maxHubs bounds the hubs kept from one feed: one is used, a few are

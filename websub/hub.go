@@ -325,12 +325,14 @@ func (h *Hub) post(l Lease, body []byte, ctype string) (int, error) {
 
 // PublicClient is a client for a hub's verifications and deliveries that
 // connects only through dialer (fetch.PublicDialer refuses private
-// addresses at connect time) and follows no redirects: a redirect is a
-// second URL nobody checked.
+// addresses at connect time; nil: any address) and follows no redirects:
+// a redirect is a second URL nobody checked.
 func PublicClient(dialer *net.Dialer) *http.Client {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.DialContext = dialer.DialContext
-	tr.Proxy = nil
+	if dialer != nil {
+		tr.DialContext = dialer.DialContext
+		tr.Proxy = nil // a proxy would connect for us, unchecked
+	}
 	return &http.Client{Transport: tr, Timeout: requestTimeout,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 }

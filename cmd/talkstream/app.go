@@ -12,6 +12,7 @@ import (
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/config"
 	"github.com/talkstream/talkstream/fetch"
+	"github.com/talkstream/talkstream/ingest"
 	"github.com/talkstream/talkstream/merge"
 	"github.com/talkstream/talkstream/publish"
 	"github.com/talkstream/talkstream/store"
@@ -25,7 +26,9 @@ type app struct {
 	merger  *merge.Merger
 	fetcher *fetch.Fetcher
 	pub     *publish.Publisher
-	mergeFP string // fingerprint of the merge settings (merge.Options.Fingerprint)
+	mergeFP string           // fingerprint of the merge settings (merge.Options.Fingerprint)
+	in      *ingest.Ingester // serve's, for pushed bodies
+	ws      webSub
 }
 
 // metaMergeFP is the store's record of the merge settings its items were
