@@ -54,7 +54,7 @@ func newSpecHub(t *testing.T) *specHub {
 	return h
 }
 
-func (h *specHub) topic() string { return h.srv.URL + "/feed.atom" }
+func (h *specHub) topic() string  { return h.srv.URL + "/feed.atom" }
 func (h *specHub) hubURL() string { return h.srv.URL + "/hub" }
 
 func (h *specHub) render(entries ...string) []byte {
