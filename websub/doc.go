@@ -11,8 +11,8 @@
 // feed's hub and self links (HTTP Link header, Atom link, RSS atom:link,
 // JSON Feed hubs).
 //
-// No Go WebSub library served to this project does subscriber, hub and
-// signatures together to the Recommendation (see the README), so this one
-// is written to the spec, small. It keeps its state through the Store
+// The Go WebSub libraries we read keep their state in memory, get parts of
+// the Recommendation wrong or have no track record (the README says
+// which), so this one is written to the spec, small. It keeps its state through the Store
 // interface; package store implements it.
 package websub
