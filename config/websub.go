@@ -82,6 +82,9 @@ func (v *validator) websub(raw *rawWebSub, node *yaml.Node, base string) *WebSub
 	if raw.Callback != "" {
 		if u, ok := absURL("callback", raw.Callback); ok {
 			w.Callback = strings.TrimSuffix(u, "/") + "/"
+			if !callbackPathFree(w.Callback) {
+				v.add(at("callback"), "", "websub.callback %q must have a path of its own (such as /websub/): serve answers it there, beside the outputs", raw.Callback)
+			}
 		}
 	}
 	dur := func(key, s string, lo, hi time.Duration, into *time.Duration) {
@@ -121,6 +124,21 @@ func (v *validator) websub(raw *rawWebSub, node *yaml.Node, base string) *WebSub
 		}
 	}
 	return w
+}
+
+// callbackPathFree reports whether serve can answer callbacks under u's
+// path without hiding outputs: not the root, not an output folder.
+func callbackPathFree(u string) bool {
+	p, err := url.Parse(u)
+	if err != nil {
+		return false
+	}
+	first, _, _ := strings.Cut(strings.Trim(p.Path, "/"), "/")
+	switch first {
+	case "", "tags", "speakers", "kinds", "events", "page", "status", "metrics", "healthz":
+		return false
+	}
+	return true
 }
 
 // publishHub is the hub our feeds advertise ("" for none).

@@ -66,6 +66,8 @@ func TestWebSubBlockInvalid(t *testing.T) {
 		{"poll too short", "websub:\n  poll: 1s\n", 3, "websub.poll 1s must be between"},
 		{"leases crossed", "websub:\n  hub: builtin\n  min_lease: 3d\n  max_lease: 1d\n", 4, "websub.min_lease 72h0m0s is longer than max_lease 24h0m0s"},
 		{"cap", "websub:\n  max_per_host: 0\n", 3, "websub.max_per_host 0 must be between 1 and 100000"},
+		{"callback at the root", "websub:\n  callback: https://example.org/\n", 3, "websub.callback \"https://example.org/\" must have a path of its own"},
+		{"callback over the outputs", "websub:\n  callback: https://example.org/tags/cb/\n", 3, "must have a path of its own"},
 		{"unknown key", "websub:\n  callbak: https://example.org/\n", 3, `unknown key "callbak"`},
 	}
 	for _, tt := range tests {

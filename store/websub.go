@@ -80,6 +80,23 @@ ON CONFLICT (source) DO UPDATE SET hub = excluded.hub, topic = excluded.topic, c
 	return nil
 }
 
+// NoteRequest records how the last request for the subscription with
+// callback id callback went, in one statement that leaves its state and
+// lease alone.
+func (s *Store) NoteRequest(ctx context.Context, callback, failure string) error {
+	var err error
+	if failure == "" {
+		_, err = s.w.ExecContext(ctx, `UPDATE websub_subscriptions SET attempts = 0, reason = '' WHERE callback = ? AND state <> ?`,
+			callback, string(websub.StateDenied))
+	} else {
+		_, err = s.w.ExecContext(ctx, `UPDATE websub_subscriptions SET attempts = attempts + 1, reason = ? WHERE callback = ?`, failure, callback)
+	}
+	if err != nil {
+		return fmt.Errorf("store: note websub request: %w", err)
+	}
+	return nil
+}
+
 // DeleteSubscription forgets source's subscription.
 func (s *Store) DeleteSubscription(ctx context.Context, source string) error {
 	if _, err := s.w.ExecContext(ctx, `DELETE FROM websub_subscriptions WHERE source = ?`, source); err != nil {

@@ -35,6 +35,22 @@ func TestWebSubTables(t *testing.T) {
 		if all, _ := s.Subscriptions(ctx); len(all) != 1 || all[0].Callback != "c2" {
 			t.Errorf("subscriptions: %+v", all)
 		}
+		// A request's outcome touches attempts and reason only.
+		if err := s.NoteRequest(ctx, "c2", "hub down"); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.NoteRequest(ctx, "c2", "hub down again"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.SubscriptionByCallback(ctx, "c2"); got.Attempts != 2 || got.Reason != "hub down again" || got.State != websub.StatePending || !got.Expires.Equal(sub.Expires) {
+			t.Errorf("after two failures: %+v", got)
+		}
+		if err := s.NoteRequest(ctx, "c2", ""); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.SubscriptionByCallback(ctx, "c2"); got.Attempts != 0 || got.Reason != "" {
+			t.Errorf("after a success: %+v", got)
+		}
 		if err := s.DeleteSubscription(ctx, "blog"); err != nil {
 			t.Fatal(err)
 		}

@@ -48,6 +48,11 @@ type Store interface {
 	Subscriptions(ctx context.Context) ([]Subscription, error)
 	SubscriptionByCallback(ctx context.Context, callback string) (*Subscription, error)
 	PutSubscription(ctx context.Context, s Subscription) error
+	// NoteRequest records how a request to the hub went, touching only
+	// Attempts and Reason: the hub's verification may have changed the
+	// rest meanwhile. failure "" clears both (unless denied); else
+	// Attempts grows by one and Reason becomes failure.
+	NoteRequest(ctx context.Context, callback, failure string) error
 	DeleteSubscription(ctx context.Context, source string) error
 
 	Leases(ctx context.Context, topic string, now time.Time) ([]Lease, error)

@@ -233,20 +233,11 @@ func (s *Subscriber) request(ctx context.Context, sub Subscription, mode string,
 	}
 	rerr := postForm(ctx, s.opts.Client, sub.Hub, form)
 	s.opts.Metrics.request(mode, rerr)
-	// The verification may have changed the row meanwhile: note the
-	// outcome on what is stored now.
-	cur, err := s.st.SubscriptionByCallback(ctx, sub.Callback)
-	if err != nil || cur == nil {
-		return err
-	}
 	if rerr != nil {
-		cur.Attempts++
-		cur.Reason = rerr.Error()
 		s.opts.Log.Warn("websub request", "source", sub.Source, "mode", mode, "hub", sub.Hub, "err", rerr)
-	} else if cur.State != StateDenied {
-		cur.Attempts, cur.Reason = 0, ""
+		return s.st.NoteRequest(ctx, sub.Callback, rerr.Error())
 	}
-	return s.st.PutSubscription(ctx, *cur)
+	return s.st.NoteRequest(ctx, sub.Callback, "")
 }
 
 // postForm posts a form to a hub; a 2xx is success (§5.1.2: 202).
