@@ -62,6 +62,18 @@ func (s *Store) SubscriptionByCallback(ctx context.Context, callback string) (*w
 	return sub, nil
 }
 
+// SubscriptionOf returns source's subscription, or nil.
+func (s *Store) SubscriptionOf(ctx context.Context, source string) (*websub.Subscription, error) {
+	sub, err := scanSub(s.r.QueryRowContext(ctx, `SELECT `+subColumns+` FROM websub_subscriptions WHERE source = ?`, source))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: websub subscription of %s: %w", source, err)
+	}
+	return sub, nil
+}
+
 // PutSubscription records a source's subscription, replacing the one it
 // had.
 func (s *Store) PutSubscription(ctx context.Context, sub websub.Subscription) error {

@@ -29,6 +29,9 @@ func TestWebSubTables(t *testing.T) {
 		if err := s.PutSubscription(ctx, sub2); err != nil {
 			t.Fatal(err)
 		}
+		if cur, _ := s.SubscriptionOf(ctx, "blog"); cur == nil || cur.Callback != "c2" {
+			t.Errorf("SubscriptionOf: %+v", cur)
+		}
 		if old, _ := s.SubscriptionByCallback(ctx, "c1"); old != nil {
 			t.Errorf("old callback still answers: %+v", old)
 		}

@@ -47,6 +47,7 @@ type Lease struct {
 type Store interface {
 	Subscriptions(ctx context.Context) ([]Subscription, error)
 	SubscriptionByCallback(ctx context.Context, callback string) (*Subscription, error)
+	SubscriptionOf(ctx context.Context, source string) (*Subscription, error)
 	PutSubscription(ctx context.Context, s Subscription) error
 	// NoteRequest records how a request to the hub went, touching only
 	// Attempts and Reason: the hub's verification may have changed the

@@ -190,3 +190,38 @@ func TestSubscriberHubDown(t *testing.T) {
 		t.Errorf("asked again at once: %d attempts", subs[0].Attempts)
 	}
 }
+
+// TestDiscovered: the same hub and topic again keep the subscription; a
+// new hub starts a new one, with a fresh callback and secret; a feed
+// without a hub changes nothing.
+func TestDiscovered(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	sub := websub.NewSubscriber(st, websub.SubscriberOptions{Callback: "https://talks.example.org/websub/"})
+	first := websub.Links{Hubs: []string{"https://hub-a.example/"}, Self: "https://example.org/feed"}
+	if err := sub.Discovered(ctx, "blog", first, "https://example.org/feed?x"); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := st.SubscriptionOf(ctx, "blog")
+	tests := []struct {
+		name     string
+		links    websub.Links
+		hub      string
+		sameCall bool
+	}{
+		{"same hub and topic", first, "https://hub-a.example/", true},
+		{"no hub in this fetch", websub.Links{}, "https://hub-a.example/", true},
+		{"another hub", websub.Links{Hubs: []string{"https://hub-b.example/"}, Self: "https://example.org/feed"}, "https://hub-b.example/", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if err := sub.Discovered(ctx, "blog", tt.links, "https://example.org/feed?x"); err != nil {
+				t.Fatal(err)
+			}
+			b, _ := st.SubscriptionOf(ctx, "blog")
+			if b.Hub != tt.hub || (b.Callback == a.Callback) != tt.sameCall || (b.Secret == a.Secret) != tt.sameCall || b.Topic != "https://example.org/feed" {
+				t.Errorf("after %s: %+v (first %+v)", tt.name, b, a)
+			}
+		})
+	}
+}
