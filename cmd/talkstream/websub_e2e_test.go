@@ -42,6 +42,9 @@ type specHub struct {
 	subs   map[string]hubSub
 	pings  map[string]int // hub.url → publish pings
 	events chan string
+	// advertised, when set, is the hub the feed names instead of this
+	// one (a hub that is down).
+	advertised string
 }
 
 type hubSub struct{ callback, secret string }
@@ -57,13 +60,20 @@ func newSpecHub(t *testing.T) *specHub {
 func (h *specHub) topic() string  { return h.srv.URL + "/feed.atom" }
 func (h *specHub) hubURL() string { return h.srv.URL + "/hub" }
 
+func (h *specHub) advertisedHub() string {
+	if h.advertised != "" {
+		return h.advertised
+	}
+	return h.hubURL()
+}
+
 func (h *specHub) render(entries ...string) []byte {
 	var b bytes.Buffer
 	err := h.feed.Execute(&b, struct {
 		N         int
 		Self, Hub string
 		Entries   []string
-	}{len(entries), h.topic(), h.hubURL(), entries})
+	}{len(entries), h.topic(), h.advertisedHub(), entries})
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -227,6 +237,20 @@ func TestWebSubPushEndToEnd(t *testing.T) {
 		t.Logf("push to /feed.json: %s", time.Since(start))
 		if p := h.pollCount(); p != polls {
 			t.Errorf("the feed was polled %d times during the push", p-polls)
+		}
+		// A pushed source is polled at poll: 12h, as a safety net.
+		_, body := get("/status.json")
+		var st struct {
+			Sources []struct {
+				LastFetch time.Time `json:"last_fetch"`
+				NextCheck time.Time `json:"next_check"`
+			}
+		}
+		if err := json.Unmarshal([]byte(body), &st); err != nil {
+			t.Fatal(err)
+		}
+		if wait := st.Sources[0].NextCheck.Sub(st.Sources[0].LastFetch); wait < 10*time.Hour {
+			t.Errorf("next poll %s after the push, want about 12h", wait)
 		}
 		waitFor(t, "the ping for /feed.json", func() bool { return h.pingCount(feedJSON) > before })
 		if n := settle(); n != before+1 {
@@ -462,6 +486,52 @@ func TestWebSubBuiltinHubEndToEnd(t *testing.T) {
 			t.Errorf("loopback callback: %d, want 403", resp.StatusCode)
 		}
 	})
+}
+
+// TestWebSubHubDownEndToEnd: when the hub a feed advertises cannot be
+// reached, the status says so and the source is polled at its refresh,
+// not at the relaxed interval of a pushed source.
+func TestWebSubHubDownEndToEnd(t *testing.T) {
+	h := newSpecHub(t)
+	down := httptest.NewServer(http.NotFoundHandler())
+	down.Close()
+	h.advertised = down.URL + "/hub"
+	base := startWebSubServe(t, h, "websub:\n  poll: 12h\n")
+	var st struct {
+		Sources []struct {
+			ID, Push  string
+			LastFetch *time.Time `json:"last_fetch"`
+			NextCheck *time.Time `json:"next_check"`
+		}
+	}
+	waitFor(t, "the failed subscription in the status", func() bool {
+		resp, err := http.Get(base + "status.json")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		if json.NewDecoder(resp.Body).Decode(&st) != nil || len(st.Sources) != 1 {
+			return false
+		}
+		return strings.HasPrefix(st.Sources[0].Push, "pending (hub "+down.URL)
+	})
+	s := st.Sources[0]
+	if s.LastFetch == nil || s.NextCheck == nil {
+		t.Fatalf("status: %+v", s)
+	}
+	// The refresh is 1h with ±10 % jitter; a pushed source would wait 12h.
+	if wait := s.NextCheck.Sub(*s.LastFetch); wait > 2*time.Hour {
+		t.Errorf("next check %s after the fetch, with the hub down", wait)
+	}
+	resp, err := http.Get(base + "feed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(body), "First-talk") {
+		t.Errorf("the polled entry is not published")
+	}
 }
 
 // waitFor polls cond for up to 20 seconds.
