@@ -134,6 +134,10 @@ func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.wg.Add(1)
 	go func() {
 		defer h.wg.Done()
+		// Verifications share the delivery workers: a flood of requests
+		// must not become a flood of GETs.
+		h.sem <- struct{}{}
+		defer func() { <-h.sem }()
 		ctx, cancel := context.WithTimeout(context.Background(), requestTimeout)
 		defer cancel()
 		if err := h.verify(ctx, req); err != nil {

@@ -80,6 +80,9 @@ func (a *app) ingestHooks(opts *ingest.Options, log *slog.Logger) {
 // deliverPush ingests a verified distribution as a fetch of the source,
 // and publishes at once when it changed anything.
 func (a *app) deliverPush(ctx context.Context, source string, body []byte, contentType string) error {
+	// A verified body is ingested even if the hub hangs up meanwhile: it
+	// would not send it again once acknowledged.
+	ctx = context.WithoutCancel(ctx)
 	o, err := a.in.Push(ctx, source, body, contentType)
 	switch {
 	case errors.Is(err, ingest.ErrUnknownSource):
@@ -90,7 +93,7 @@ func (a *app) deliverPush(ctx context.Context, source string, body []byte, conte
 		return fmt.Errorf("%w: %w", websub.ErrDeliveryRejected, o.Err)
 	}
 	if o.Stats.New+o.Stats.Updated > 0 {
-		if _, err := a.publishAndAnnounce(context.WithoutCancel(ctx), time.Now().UTC()); err != nil {
+		if _, err := a.publishAndAnnounce(ctx, time.Now().UTC()); err != nil {
 			a.ws.log.Error("publish", "err", err)
 		}
 	}
