@@ -93,6 +93,21 @@ func (s *Subscriber) Active(source string) bool {
 	return s.active[source]
 }
 
+// LoadActive reads which sources are pushed now from the store, for a
+// process that has not reconciled yet (serve before its first round, a
+// `fetch -due` from cron).
+func (s *Subscriber) LoadActive(ctx context.Context) error {
+	subs, err := s.st.Subscriptions(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.opts.Now()
+	for _, sub := range subs {
+		s.setActive(sub.Source, sub.State == StateActive && now.Before(sub.Expires))
+	}
+	return nil
+}
+
 func (s *Subscriber) setActive(source string, on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

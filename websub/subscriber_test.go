@@ -225,3 +225,29 @@ func TestDiscovered(t *testing.T) {
 		})
 	}
 }
+
+// TestLoadActive: a process that has not reconciled yet knows from the
+// store which sources are pushed.
+func TestLoadActive(t *testing.T) {
+	st := openStore(t)
+	ctx := context.Background()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, s := range []websub.Subscription{
+		{Source: "live", Hub: "h", Topic: "t1", Callback: "c1", State: websub.StateActive, Expires: now.Add(time.Hour)},
+		{Source: "ended", Hub: "h", Topic: "t2", Callback: "c2", State: websub.StateActive, Expires: now.Add(-time.Hour)},
+		{Source: "asked", Hub: "h", Topic: "t3", Callback: "c3", State: websub.StatePending},
+	} {
+		if err := st.PutSubscription(ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sub := websub.NewSubscriber(st, websub.SubscriberOptions{Callback: "https://x.example/websub/", Now: func() time.Time { return now }})
+	if err := sub.LoadActive(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]bool{"live": true, "ended": false, "asked": false, "none": false} {
+		if sub.Active(id) != want {
+			t.Errorf("Active(%s) = %v", id, !want)
+		}
+	}
+}

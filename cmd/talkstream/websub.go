@@ -40,6 +40,9 @@ func (a *app) subscriber(log *slog.Logger) *websub.Subscriber {
 	if w == nil || !w.Subscribe {
 		return nil
 	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	if a.ws.sub == nil {
 		a.ws.metrics = websub.NewMetrics()
 		a.ws.nudge = make(chan struct{}, 1)
@@ -47,12 +50,20 @@ func (a *app) subscriber(log *slog.Logger) *websub.Subscriber {
 			Callback: w.Callback, Lease: w.Lease, MaxBytes: a.cfg.Fetch.MaxBytes,
 			Metrics: a.ws.metrics, Log: log, Deliver: a.deliverPush,
 		})
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.ws.sub.LoadActive(ctx); err != nil {
+			log.Warn("websub: read subscriptions", "err", err)
+		}
 	}
 	return a.ws.sub
 }
 
 // ingestHooks fills in the ingest options WebSub needs.
 func (a *app) ingestHooks(opts *ingest.Options, log *slog.Logger) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	opts.Parser = a.fetcher
 	opts.PushStates = func(ctx context.Context) (map[string]string, error) {
 		return websub.PushStates(ctx, a.store, time.Now())

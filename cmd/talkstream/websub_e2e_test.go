@@ -23,6 +23,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -565,4 +566,29 @@ func TestWebSubFeedsValidate(t *testing.T) {
 		t.Errorf("a facet's atom.xml does not advertise the hub:\n%.600s", data)
 	}
 	validate(t, out)
+}
+
+// TestWebSubFetchRecordsHub: `talkstream fetch` records the hub a feed
+// advertises (serve subscribes), and `talkstream status` shows it pending.
+func TestWebSubFetchRecordsHub(t *testing.T) {
+	h := newSpecHub(t)
+	dir := t.TempDir()
+	cfg := fmt.Sprintf("title: t\nbase_url: https://talks.example.org/\ndatabase: %s\nwebsub: {}\nsources:\n  - {id: pushed, kind: blog, url: %s}\n",
+		filepath.Join(dir, "t.db"), h.topic())
+	path := filepath.Join(dir, "feeds.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errs := cli(t, "fetch", "-config", path); code != 0 {
+		t.Fatalf("fetch: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs := cli(t, "status", "-config", path)
+	if code != 0 || !strings.Contains(out, "PUSH") || !regexp.MustCompile(`(?m)^pushed .* pending`).MatchString(out) {
+		t.Errorf("status: exit %d\n%s%s", code, out, errs)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if len(h.subs) != 0 {
+		t.Errorf("fetch subscribed: only serve answers verifications")
+	}
 }
