@@ -524,15 +524,15 @@ func TestWebSubHubDownEndToEnd(t *testing.T) {
 	if wait := s.NextCheck.Sub(*s.LastFetch); wait > 2*time.Hour {
 		t.Errorf("next check %s after the fetch, with the hub down", wait)
 	}
-	resp, err := http.Get(base + "feed.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(body), "First-talk") {
-		t.Errorf("the polled entry is not published")
-	}
+	waitFor(t, "the polled entry published", func() bool {
+		resp, err := http.Get(base + "feed.json")
+		if err != nil {
+			return false
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return strings.Contains(string(body), "First-talk")
+	})
 }
 
 // waitFor polls cond for up to 20 seconds.
