@@ -77,6 +77,7 @@ type Config struct {
 	CacheSize   int64         // bytes of assembled outputs serve keeps in memory
 	Retention   time.Duration // items whose every entry is older are deleted; 0 keeps everything
 	Fetch       Fetch         // the fetch: block, defaults filled in
+	WebSub      *WebSub       // the websub: block (websub.go); nil when absent
 	Merge       Merge         // the merge: block, defaults filled in (merge.go)
 	Hide        []string      // item ids left out of every output
 	Split       []Split       // wrong merges to undo
@@ -133,6 +134,7 @@ type rawConfig struct {
 	CacheSize   string       `yaml:"cache_size"`
 	Retention   string       `yaml:"retention"`
 	Fetch       *rawFetch    `yaml:"fetch"`
+	WebSub      *rawWebSub   `yaml:"websub"`
 	Merge       *rawMerge    `yaml:"merge"`
 	Hide        []string     `yaml:"hide"`
 	Split       []rawSplit   `yaml:"split"`
@@ -431,6 +433,7 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 		}
 	}
 	cfg.Fetch = v.fetch(raw.Fetch, valueOf(root, "fetch"))
+	cfg.WebSub = v.websub(raw.WebSub, valueOf(root, "websub"), cfg.BaseURL)
 
 	speakers := map[string]bool{}
 	for i, rs := range raw.Speakers {

@@ -18,6 +18,7 @@ func (c *Config) PublishOptions() publish.Options {
 		Limit:       c.Limit,
 		MaxAge:      c.CacheMaxAge,
 		CacheSize:   c.CacheSize,
+		Hub:         c.publishHub(),
 	}
 	if opts.MaxAge == 0 {
 		opts.MaxAge = publish.NoCache // cache_max_age: 0s

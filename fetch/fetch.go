@@ -28,6 +28,7 @@ import (
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/internal/htmltext"
+	"github.com/talkstream/talkstream/websub"
 )
 
 // Defaults for the zero Options.
@@ -141,6 +142,12 @@ type Result struct {
 	// repeats the stored src.State.TTL.
 	Fresh time.Duration
 	TTL   time.Duration
+
+	// WebSub (websub.Discover): the hubs the feed advertises and its self
+	// URL, the topic to subscribe to, from the Link header or the feed's
+	// head. Empty when nothing was parsed (304, unchanged body).
+	Hubs []string
+	Self string
 }
 
 // Error is the error type for a failed fetch, shaped like net/url.Error.
@@ -346,16 +353,64 @@ func (f *Fetcher) fetchOnce(ctx context.Context, src talkstream.Source, follow b
 		return res, nil
 	}
 
-	p, err := parseDoc(body, resp.Header.Get("Content-Type"), final, contentLocation(resp), src)
+	feedURL, err := res.parse(body, resp.Header, final, contentLocation(resp), src)
 	if err != nil {
 		return fail(opParse, final, resp.StatusCode, err)
 	}
+	if feedURL != "" {
+		return f.followFeed(ctx, src, res, feedURL, follow)
+	}
+	return res, nil
+}
+
+// parse fills in what a body says: entries, the feed's title, link and
+// hints, and its WebSub links. Fetch and Parse share it, so that a pushed
+// body reads exactly as a fetched one. For an HTML page that advertises a
+// feed to read instead, it returns the feed's URL and fills in nothing.
+func (res *Result) parse(body []byte, h http.Header, final, docURL string, src talkstream.Source) (follow string, err error) {
+	p, err := parseDoc(body, h.Get("Content-Type"), final, docURL, src)
+	if err != nil {
+		return "", err
+	}
 	if p.follow != "" {
-		return f.followFeed(ctx, src, res, p.follow, follow)
+		return p.follow, nil
 	}
 	res.FeedTitle, res.FeedLink, res.Entries, res.TTL = p.title, p.link, p.entries, p.ttl
 	res.Format = p.format
 	res.Warning = strings.Join(p.warnings, "; ")
+	links := websub.Discover(h, body, final)
+	res.Hubs, res.Self = links.Hubs, links.Self
+	return "", nil
+}
+
+// Parse reads a body that came another way than Fetch (a WebSub hub
+// pushed it) as Fetch reads a 200 response from src: the same size cap,
+// body hash (an unchanged body is Unchanged), parse and hints. The
+// validators stay the stored ones: the next poll still asks with them.
+func (f *Fetcher) Parse(src talkstream.Source, body []byte, contentType string) (*Result, error) {
+	u := src.URL
+	if src.State.MovedTo != "" {
+		u = src.State.MovedTo
+	}
+	res := &Result{Status: http.StatusOK, URL: u, ETag: src.State.ETag, LastModified: src.State.LastModified, Bytes: int64(len(body))}
+	if int64(len(body)) > f.opts.MaxBytes {
+		return nil, &Error{Op: opRead, URL: u, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, f.opts.MaxBytes)}
+	}
+	sum := sha256.Sum256(body)
+	res.BodyHash = hex.EncodeToString(sum[:])
+	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
+		res.Unchanged = true
+		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
+		res.Format = src.State.Format
+		return res, nil
+	}
+	feedURL, err := res.parse(body, http.Header{"Content-Type": {contentType}}, u, "", src)
+	if err == nil && feedURL != "" {
+		err = fmt.Errorf("%w: a pushed body is an HTML page advertising %s", ErrNotFeed, feedURL)
+	}
+	if err != nil {
+		return nil, &Error{Op: opParse, URL: u, Status: http.StatusOK, Err: err}
+	}
 	return res, nil
 }
 

@@ -49,6 +49,12 @@ type Merger interface {
 	Apply(tx merge.Tx, src talkstream.Source, entries []talkstream.Entry, now time.Time) (merge.Stats, error)
 }
 
+// Parser reads a pushed body as a fetch of src would;
+// *fetch.Fetcher is one.
+type Parser interface {
+	Parse(src talkstream.Source, body []byte, contentType string) (*fetch.Result, error)
+}
+
 // Options configures an Ingester. The zero value is usable.
 type Options struct {
 	Concurrency int           // sources fetched at once; default 4
@@ -71,6 +77,17 @@ type Options struct {
 	// the PerHost limit then holds across all of them (store host slots),
 	// and each source's state records the instance that fetched it.
 	Shared bool
+
+	// WebSub. Parser reads pushed bodies (*fetch.Fetcher is one).
+	// Discovered, when set, is told of every parsed feed that advertises
+	// a hub. While Pushed(id) says a source's feed is pushed to us, it is
+	// polled every PushedRefresh at most often, as a safety net.
+	// PushStates gives each source's push state for the status.
+	Parser        Parser
+	Discovered    func(source string, res *fetch.Result)
+	Pushed        func(source string) bool
+	PushedRefresh time.Duration
+	PushStates    func(ctx context.Context) (map[string]string, error)
 
 	// Tests pin these; the defaults are time.Now and math/rand/v2.
 	Now  func() time.Time
@@ -461,6 +478,41 @@ func (in *Ingester) fetchOne(ctx context.Context, src talkstream.Source) (Outcom
 	fsrc := src
 	fsrc.URL = fetchURL(src)
 	res, ferr := in.fetcher.Fetch(ctx, fsrc)
+	return in.ingest(ctx, src, res, ferr, start)
+}
+
+// Push ingests a body a WebSub hub pushed for the source with id exactly
+// as a fetch of it that answered 200 with that body: the same parse,
+// merge, state and one transaction (ingest). Polling goes on from the
+// state it leaves.
+func (in *Ingester) Push(ctx context.Context, id string, body []byte, contentType string) (Outcome, error) {
+	cands, err := in.load(ctx)
+	if err != nil {
+		return Outcome{}, err
+	}
+	for _, c := range cands {
+		if c.src.ID != id {
+			continue
+		}
+		if in.opts.Parser == nil {
+			return Outcome{}, fmt.Errorf("source %s: pushed, but no Parser was given", id)
+		}
+		start := in.opts.Now()
+		res, perr := in.opts.Parser.Parse(c.src, body, contentType)
+		o, err := in.ingest(ctx, c.src, res, perr, start)
+		o.Pushed = true
+		return o, err
+	}
+	return Outcome{}, fmt.Errorf("source %s: %w", id, ErrUnknownSource)
+}
+
+// ErrUnknownSource: a push for a source the config does not have.
+var ErrUnknownSource = errors.New("no such source")
+
+// ingest turns a fetch's result (or a pushed body's) into the source's
+// next state, merges its entries and stores both in one transaction. Every
+// way a feed's content arrives goes through it.
+func (in *Ingester) ingest(ctx context.Context, src talkstream.Source, res *fetch.Result, ferr error, start time.Time) (Outcome, error) {
 	now := in.opts.Now()
 	o := Outcome{Source: src.ID, Err: ferr, Duration: now.Sub(start)}
 	if ferr != nil && ctx.Err() != nil {
@@ -507,6 +559,9 @@ func (in *Ingester) fetchOne(ctx context.Context, src talkstream.Source) (Outcom
 	default:
 		o.Kind = OutcomeOK
 	}
+	if parsed && in.opts.Discovered != nil && len(res.Hubs) > 0 {
+		in.opts.Discovered(src.ID, res)
+	}
 	in.opts.Metrics.record(o)
 	in.log(o)
 	return o, nil
@@ -526,6 +581,9 @@ func (in *Ingester) log(o Outcome) {
 		in.opts.Log.Info("fetch", append(attrs, "new", o.Stats.New, "updated", o.Stats.Updated)...)
 	default:
 		in.opts.Log.Info("fetch", attrs...)
+	}
+	if o.Pushed {
+		attrs = append(attrs, "via", "websub")
 	}
 	if o.MovedTo != "" && o.Kind == OutcomeOK {
 		in.opts.Log.Warn("feed moved permanently: update its url in the config", "source", o.Source, "to", o.MovedTo)
@@ -557,6 +615,7 @@ type Outcome struct {
 	NextCheck time.Time
 	MovedTo   string // where the source is now fetched from, after a 301/308
 	Warning   string // what the parse lost or repaired (fetch.Result.Warning)
+	Pushed    bool   // a WebSub hub pushed the body; nothing was fetched
 }
 
 // String is the line `talkstream fetch` prints for the outcome.

@@ -78,6 +78,10 @@ func (in *Ingester) nextState(src talkstream.Source, res *fetch.Result, ferr err
 	if refresh <= 0 {
 		refresh = time.Hour
 	}
+	if in.opts.Pushed != nil && in.opts.Pushed(src.ID) {
+		// The hub tells us of changes: polling is only a safety net.
+		refresh = max(refresh, in.opts.PushedRefresh)
+	}
 	limit := max(MaxWait, refresh)
 	if ferr != nil {
 		var fe *fetch.Error

@@ -35,6 +35,9 @@ type SourceStatus struct {
 	Warning    string     `json:"warning"`  // state warning: what the last parse lost or repaired
 	MovedTo    string     `json:"moved_to"` // after a 301/308: put this URL in the config
 	Gone       bool       `json:"gone"`     // after a 410: fix or remove the source
+	// Push is the source's WebSub state: none, pending, "active until
+	// T", "denied: reason".
+	Push string `json:"push"`
 }
 
 // Status is the fetch state of every configured source.
@@ -50,9 +53,19 @@ func (in *Ingester) Status(ctx context.Context) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
+	push := map[string]string{}
+	if in.opts.PushStates != nil {
+		if push, err = in.opts.PushStates(ctx); err != nil {
+			return nil, err
+		}
+	}
 	st := &Status{Generated: in.opts.Now().UTC().Truncate(time.Second), Instance: in.opts.Instance, Sources: make([]SourceStatus, len(srcs))}
 	for i, s := range srcs {
 		st.Sources[i] = statusOf(s, in.opts.ConfigDir)
+		st.Sources[i].Push = push[s.ID]
+		if st.Sources[i].Push == "" {
+			st.Sources[i].Push = "none"
+		}
 	}
 	return st, nil
 }
@@ -176,7 +189,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 <h1>Source status</h1>
 <p>{{len .Sources}} sources at {{.Generated.Format "2006-01-02 15:04:05Z"}}, from instance {{.Instance}} · <a href="status.json">JSON</a> · <a href="metrics">metrics</a></p>
 <table>
-<thead><tr><th>source</th><th>format</th><th>state</th><th>last fetch</th><th>HTTP</th><th>duration</th><th>bytes</th><th>entries</th><th>next check</th><th>errors</th><th>last error / warning / moved to</th></tr></thead>
+<thead><tr><th>source</th><th>format</th><th>state</th><th>last fetch</th><th>HTTP</th><th>duration</th><th>bytes</th><th>entries</th><th>next check</th><th>errors</th><th>push (WebSub)</th><th>last error / warning / moved to</th></tr></thead>
 <tbody>
 {{range .Sources}}<tr>
 <td><strong>{{.ID}}</strong> <small>{{.Kind}}</small><br><span class="url">{{.FetchURL}}</span></td>
@@ -189,6 +202,7 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}
 <td class="n">{{.Entries}}</td>
 <td>{{if .Gone}}gone (410): fix the url in the config{{else}}{{when .NextCheck}}{{end}}</td>
 <td class="n">{{.Errors}}</td>
+<td>{{.Push}}</td>
 <td class="err">{{.LastError}}{{if .Warning}}warning: {{.Warning}}{{end}}{{if .MovedTo}}{{if .LastError}}<br>{{end}}moved permanently to <span class="url">{{.MovedTo}}</span>: update the config{{end}}</td>
 </tr>
 {{end}}</tbody>

@@ -115,7 +115,7 @@ func (r *renderer) atomEntry(v *itemView) ([]byte, error) {
 // atomFrame is one stream's Atom feed around its entries.
 func (p *Publisher) atomFrame(pg *pageData) (frame, error) {
 	st := pg.st
-	head, err := encodeXML(atomFeed{
+	feed := atomFeed{
 		NSMedia:  nsMedia,
 		Lang:     p.opts.Language,
 		ID:       p.tagURI("feed" + strings.TrimSuffix(st.Prefix, "/")),
@@ -130,7 +130,11 @@ func (p *Publisher) atomFrame(pg *pageData) (frame, error) {
 		// has one as RFC 4287 requires.
 		Author:    atomPerson{Name: p.opts.Title, URI: p.opts.BaseURL},
 		Generator: atomGenerator{URI: generatorURI, Name: generatorName},
-	})
+	}
+	if p.opts.Hub != "" {
+		feed.Links = append(feed.Links, atomLink{Href: p.opts.Hub, Rel: "hub"})
+	}
+	head, err := encodeXML(feed)
 	if err != nil {
 		return frame{}, err
 	}

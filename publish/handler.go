@@ -36,7 +36,8 @@ type route struct {
 	lastMod       time.Time
 	lastModH      []string
 	ctypeH        []string
-	gzWorth       bool // the gzip form is smaller (always, but for tiny assets)
+	linkH         []string // WebSub hub and self of a feed's first page
+	gzWorth       bool     // the gzip form is smaller (always, but for tiny assets)
 	immutableV    string
 	kind          int
 }
@@ -79,6 +80,9 @@ func (p *Publisher) route(ctx context.Context, s *snapshot, path string) (*route
 	}
 	if o.fixed != nil {
 		rt.immutableV = o.fixed.version[:assetVersionLen]
+	}
+	if p.opts.Hub != "" && o.fixed == nil && o.n == 0 && o.file != fileHTML {
+		rt.linkH = []string{"<" + p.opts.Hub + `>; rel="hub", <` + p.abs(o.path()) + `>; rel="self"`}
 	}
 	if s.routeCount.Add(1) <= maxRoutes {
 		s.routes.Store(path, rt)
@@ -145,6 +149,9 @@ func (p *Publisher) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch rt.kind {
 	case kindFeed:
 		hdr["Access-Control-Allow-Origin"] = hCORS
+		if rt.linkH != nil {
+			hdr["Link"] = rt.linkH
+		}
 	case kindPage:
 		hdr["Content-Security-Policy"] = p.cspH
 		hdr["Referrer-Policy"] = hReferrer

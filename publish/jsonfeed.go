@@ -19,7 +19,14 @@ type jsonFeed struct {
 	Icon        string     `json:"icon,omitempty"`
 	Favicon     string     `json:"favicon,omitempty"`
 	Language    string     `json:"language,omitempty"`
+	Hubs        []jsonHub  `json:"hubs,omitempty"`
 	Items       []jsonItem `json:"items"` // always last: assembly puts the items' fragments at its end
+}
+
+// jsonHub is an endpoint for real-time notifications (JSON Feed 1.1).
+type jsonHub struct {
+	Type string `json:"type"`
+	URL  string `json:"url"`
 }
 
 type jsonAuthor struct {
@@ -162,6 +169,9 @@ func (p *Publisher) jsonFrame(pg *pageData) (frame, error) {
 		Favicon:     p.abs("/favicon.svg"),
 		Language:    p.opts.Language,
 		Items:       []jsonItem{},
+	}
+	if p.opts.Hub != "" {
+		f.Hubs = []jsonHub{{Type: "WebSub", URL: p.opts.Hub}}
 	}
 	if next := pg.older(); next >= 0 {
 		f.NextURL = p.abs(pagePrefix(st.Prefix, next) + "feed.json")

@@ -35,6 +35,10 @@ type Options struct {
 	// PeerTubeHosts are the instances (host[:port]) of the configured
 	// peertube sources: their players may play videos in the page.
 	PeerTubeHosts []string
+	// Hub is the WebSub hub every feed advertises, with its own URL as
+	// self (RSS atom:link, Atom link, JSON Feed hubs, HTTP Link); "" for
+	// none.
+	Hub string
 }
 
 // NoCache as Options.MaxAge makes every response say max-age=0, so that
@@ -121,8 +125,9 @@ func fingerprint(opts Options, sources []talkstream.Source) string {
 		Events                         []Event
 		Sources                        [][2]string
 		PeerTube                       []string
+		Hub                            string `json:",omitempty"`
 	}{renderVersion, opts.Title, opts.Description, opts.BaseURL, opts.Language, opts.Limit, opts.MaxAge,
-		opts.Speakers, opts.Events, names, peerTubeHosts(opts.PeerTubeHosts)})
+		opts.Speakers, opts.Events, names, peerTubeHosts(opts.PeerTubeHosts), opts.Hub})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

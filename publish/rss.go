@@ -21,21 +21,21 @@ type rssDoc struct {
 }
 
 type rssChannel struct {
-	Title         string      `xml:"title"`
-	Link          string      `xml:"link"`
-	Description   string      `xml:"description"`
-	Language      string      `xml:"language,omitempty"`
-	LastBuildDate string      `xml:"lastBuildDate,omitempty"`
-	Generator     string      `xml:"generator"`
-	Docs          string      `xml:"docs"`
-	TTL           int         `xml:"ttl,omitempty"`
-	Self          rssAtomLink `xml:"atom:link"`
+	Title         string        `xml:"title"`
+	Link          string        `xml:"link"`
+	Description   string        `xml:"description"`
+	Language      string        `xml:"language,omitempty"`
+	LastBuildDate string        `xml:"lastBuildDate,omitempty"`
+	Generator     string        `xml:"generator"`
+	Docs          string        `xml:"docs"`
+	TTL           int           `xml:"ttl,omitempty"`
+	Links         []rssAtomLink `xml:"atom:link"` // self, and the WebSub hub
 }
 
 type rssAtomLink struct {
 	Href string `xml:"href,attr"`
 	Rel  string `xml:"rel,attr"`
-	Type string `xml:"type,attr"`
+	Type string `xml:"type,attr,omitempty"`
 }
 
 type rssItem struct {
@@ -144,10 +144,13 @@ func (p *Publisher) rssFrame(pg *pageData) (frame, error) {
 		Generator:     generatorName,
 		Docs:          "https://www.rssboard.org/rss-specification",
 		TTL:           int(p.opts.MaxAge / time.Minute),
-		Self:          rssAtomLink{Href: p.abs(st.Prefix + "rss.xml"), Rel: "self", Type: "application/rss+xml"},
+		Links:         []rssAtomLink{{Href: p.abs(st.Prefix + "rss.xml"), Rel: "self", Type: "application/rss+xml"}},
 	}
 	if ch.Description == "" {
 		ch.Description = st.title
+	}
+	if p.opts.Hub != "" {
+		ch.Links = append(ch.Links, rssAtomLink{Href: p.opts.Hub, Rel: "hub"})
 	}
 	head, err := encodeXML(rssDoc{
 		Version: "2.0", NSAtom: nsAtom, NSContent: nsContent, NSDC: nsDC, NSMedia: nsMedia,

@@ -20,11 +20,14 @@ const syncBatch = 256
 
 // SyncStats says what a Sync did.
 type SyncStats struct {
-	Rendered int  // items rendered
-	Changed  int  // of those, items whose outputs changed
-	Removed  int  // items that left every stream (hidden)
-	Streams  int  // streams whose version changed
-	Full     bool // the publish options changed: every item was rendered again
+	Rendered int // items rendered
+	Changed  int // of those, items whose outputs changed
+	Removed  int // items that left every stream (hidden)
+	Streams  int // streams whose version changed
+	// ChangedStreams lists the prefixes of the streams whose version
+	// changed and that still exist: their feeds changed (FeedURLs).
+	ChangedStreams []string
+	Full           bool // the publish options changed: every item was rendered again
 }
 
 // Sync brings the published state up to date with the store's items and
@@ -135,8 +138,12 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		}
 		stats.Streams = len(dirty)
 		for _, prefix := range dirty {
-			if err := refreshStream(tx, r.facets, prefix, version, now); err != nil {
+			kept, err := refreshStream(tx, r.facets, prefix, version, now)
+			if err != nil {
 				return err
+			}
+			if kept {
+				stats.ChangedStreams = append(stats.ChangedStreams, prefix)
 			}
 		}
 		return tx.SetState(cursor, fp, version)
@@ -277,25 +284,25 @@ func sortedKeys[V any](m map[string]V) []string {
 }
 
 // refreshStream summarises a dirty stream again under a new version; a
-// stream left empty is dropped (its outputs vanish).
-func refreshStream(tx index.Tx, facets *facetSet, prefix string, version int64, now time.Time) error {
+// stream left empty is dropped (its outputs vanish), and kept is false.
+func refreshStream(tx index.Tx, facets *facetSet, prefix string, version int64, now time.Time) (kept bool, err error) {
 	st, err := tx.StreamStats(prefix)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if st.Count == 0 && prefix != "/" && prefix != upcomingPrefix {
 		// The main stream and /upcoming/ stay, empty or not: readers
 		// subscribe to them.
-		return tx.DeleteStream(prefix)
+		return false, tx.DeleteStream(prefix)
 	}
 	if prefix != "/" && prefix != upcomingPrefix {
 		dir, slug, ok := strings.Cut(strings.Trim(prefix, "/"), "/")
 		f := facets.bySlug(dir, slug)
 		if !ok || f == nil {
-			return fmt.Errorf("publish: stream %s has no facet", prefix)
+			return false, fmt.Errorf("publish: stream %s has no facet", prefix)
 		}
 		st.Dir, st.Key = f.dir, f.key
 	}
 	st.Version, st.Modified = version, now
-	return tx.PutStream(st)
+	return true, tx.PutStream(st)
 }

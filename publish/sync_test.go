@@ -2,6 +2,7 @@ package publish
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ func TestSyncRendersOnlyChanges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if stats != (SyncStats{}) {
+	if !reflect.DeepEqual(stats, SyncStats{}) {
 		t.Errorf("a Sync with nothing new: %+v, want nothing done", stats)
 	}
 	if after := p.cur.Load(); after.version != before.version {

@@ -33,6 +33,8 @@ var copyTables = []struct {
 	{"streams", "prefix"},
 	{"dirty_streams", "prefix"},
 	{"facet_slugs", "dir, key"},
+	{"websub_subscriptions", "source"},
+	{"websub_leases", "topic, callback"},
 }
 
 // copyLeftBehind are the tables a copy does not carry: host slots are

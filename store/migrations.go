@@ -197,4 +197,32 @@ CREATE TABLE host_slots (
 	PRIMARY KEY (host, slot)
 );
 `,
+	// 10: WebSub. Our
+	// subscriptions at remote hubs, one per source, and the subscribers
+	// of the built-in hub (store/websub.go).
+	`
+CREATE TABLE websub_subscriptions (
+	source    TEXT PRIMARY KEY,
+	hub       TEXT NOT NULL,
+	topic     TEXT NOT NULL,
+	callback  TEXT NOT NULL UNIQUE,   -- the random id ending our callback URL
+	secret    TEXT NOT NULL,
+	state     TEXT NOT NULL,          -- pending, active, denied, unsubscribing
+	reason    TEXT NOT NULL DEFAULT '',
+	expires   BIGINT NOT NULL DEFAULT 0,
+	lease     BIGINT NOT NULL DEFAULT 0,
+	requested BIGINT NOT NULL DEFAULT 0,
+	attempts  INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE websub_leases (
+	topic    TEXT NOT NULL,
+	callback TEXT NOT NULL,
+	host     TEXT NOT NULL,
+	secret   TEXT NOT NULL DEFAULT '',
+	expires  BIGINT NOT NULL,
+	PRIMARY KEY (topic, callback)
+);
+CREATE INDEX websub_leases_host ON websub_leases(host, expires);
+`,
 }

@@ -155,4 +155,30 @@ CREATE TABLE host_slots (
 	PRIMARY KEY (host, slot)
 );
 `,
+	// 10
+	`
+CREATE TABLE websub_subscriptions (
+	source    TEXT COLLATE "C" PRIMARY KEY,
+	hub       TEXT NOT NULL,
+	topic     TEXT NOT NULL,
+	callback  TEXT COLLATE "C" NOT NULL UNIQUE,
+	secret    TEXT NOT NULL,
+	state     TEXT NOT NULL,
+	reason    TEXT NOT NULL DEFAULT '',
+	expires   BIGINT NOT NULL DEFAULT 0,
+	lease     BIGINT NOT NULL DEFAULT 0,
+	requested BIGINT NOT NULL DEFAULT 0,
+	attempts  BIGINT NOT NULL DEFAULT 0
+);
+
+CREATE TABLE websub_leases (
+	topic    TEXT COLLATE "C" NOT NULL,
+	callback TEXT COLLATE "C" NOT NULL,
+	host     TEXT COLLATE "C" NOT NULL,
+	secret   TEXT NOT NULL DEFAULT '',
+	expires  BIGINT NOT NULL,
+	PRIMARY KEY (topic, callback)
+);
+CREATE INDEX websub_leases_host ON websub_leases(host, expires);
+`,
 }

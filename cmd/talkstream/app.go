@@ -12,6 +12,7 @@ import (
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/config"
 	"github.com/talkstream/talkstream/fetch"
+	"github.com/talkstream/talkstream/ingest"
 	"github.com/talkstream/talkstream/merge"
 	"github.com/talkstream/talkstream/publish"
 	"github.com/talkstream/talkstream/store"
@@ -30,6 +31,8 @@ type app struct {
 	// database (serve -instance); "" is ingest's default.
 	instance string
 	tick     time.Duration // serve -tick; 0 is ingest's default
+	in       *ingest.Ingester // serve's, for pushed bodies
+	ws       webSub
 }
 
 // clock is the time every verb works at: fetching, merging and deciding

@@ -79,7 +79,7 @@ func runFetch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // newIngester builds the fetch cycle from the config. log and metrics may
 // be nil: fetch prints its own lines.
 func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ingester {
-	return ingest.New(a.store, a.fetcher, a.merger, a.cfg.Sources, ingest.Options{
+	opts := ingest.Options{
 		Concurrency: a.cfg.Fetch.Concurrency,
 		PerHost:     a.cfg.Fetch.PerHost,
 		Lease:       a.cfg.Fetch.Lease,
@@ -90,5 +90,7 @@ func (a *app) newIngester(log *slog.Logger, metrics *ingest.Metrics) *ingest.Ing
 		Instance:    a.instance,
 		Shared:      a.store.Engine() == "postgres",
 		Now:         clock,
-	})
+	}
+	a.ingestHooks(&opts, log)
+	return ingest.New(a.store, a.fetcher, a.merger, a.cfg.Sources, opts)
 }

@@ -51,7 +51,7 @@ func init() {
 		{name: "fetch", args: "[-config FILE] [-source ID] [-due]", help: "fetch every (or one, or every due) source once, merge and store", run: runFetch},
 		{name: "build", args: "[-config FILE] -out DIR [-full]", help: "write the outputs that changed since the last build into DIR (-full: all of them)", run: runBuild},
 		{name: "serve", args: "[-config FILE] [-addr 127.0.0.1:8080] [-instance NAME] [-tick 30s]", help: "fetch on schedule and serve the stream over HTTP", run: runServe},
-		{name: "status", args: "[-config FILE] [-json]", help: "show each source's fetch state", run: runStatus},
+		{name: "status", args: "[-config FILE] [-json]", help: "show each source's fetch state and WebSub push state", run: runStatus},
 		{name: "copy", args: "[-config FILE] -to DATABASE [-replace]", help: "copy the whole store to another database (a SQLite file or postgres:// URL) and check it", run: runCopy},
 		{name: "explain", args: "[-config FILE] ITEM-ID", help: "show why an item was merged and tagged as it was", run: runExplain},
 		{name: "import", args: "[-config FILE] FILE.opml", help: "add the feeds of an OPML subscription list to the config as sources", run: runImport},

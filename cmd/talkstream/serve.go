@@ -32,7 +32,7 @@ func (a *app) follow(ctx context.Context, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := a.publish(ctx, clock().UTC()); err != nil && ctx.Err() == nil {
+			if _, err := a.publishAndAnnounce(ctx, clock().UTC()); err != nil && ctx.Err() == nil {
 				log.Error("publish", "err", err)
 			}
 		}
@@ -81,11 +81,15 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	if err := a.rebuildItems(ctx); err != nil {
 		return err
 	}
-	if _, err := a.publish(ctx, clock().UTC()); err != nil {
+	in := a.newIngester(log, ingest.NewMetrics())
+	a.in = in
+	mux := http.NewServeMux()
+	if err := a.setupWebSub(mux, in, log); err != nil {
 		return err
 	}
-	in := a.newIngester(log, ingest.NewMetrics())
-	mux := http.NewServeMux()
+	if _, err := a.publishAndAnnounce(ctx, clock().UTC()); err != nil {
+		return err
+	}
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		fmt.Fprintln(w, "ok")
@@ -99,7 +103,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	// After every tick that fetched something, render the items it changed
 	// (none when every source answered 304) and show the sources' health.
 	sched, err := in.Schedule(a.tick, func(ingest.Summary) {
-		if _, err := a.publish(context.Background(), clock().UTC()); err != nil {
+		if _, err := a.publishAndAnnounce(context.Background(), clock().UTC()); err != nil {
 			log.Error("publish", "err", err)
 		}
 	})
@@ -122,7 +126,7 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 				return
 			case <-t.C:
 				if now := clock().UTC(); a.pub.UpcomingDue(now) {
-					if _, err := a.publish(context.Background(), now); err != nil {
+					if _, err := a.publishAndAnnounce(context.Background(), now); err != nil {
 						log.Error("publish", "err", err)
 					}
 				}
@@ -139,6 +143,9 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	wsCtx, wsStop := context.WithCancel(context.Background())
+	wsDone := make(chan struct{})
+	go func() { defer close(wsDone); a.reconcileLoop(wsCtx) }()
 	fmt.Fprintf(stdout, "talkstream: serving %s on http://%s/ (config %s)\n", a.cfg.Title, ln.Addr(), a.cfg.Path)
 
 	var serveErr error
@@ -161,5 +168,8 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	if err := <-schedDone; err != nil {
 		log.Warn("scheduler shutdown", "err", err)
 	}
+	wsStop()
+	<-wsDone
+	a.ws.pings.Wait()
 	return serveErr
 }

@@ -94,7 +94,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return t.Local().Format("2006-01-02 15:04:05")
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SOURCE\tKIND\tFORMAT\tSTATE\tLAST FETCH\tHTTP\tDURATION\tBYTES\tENTRIES\tNEXT CHECK\tERRORS\tLAST ERROR / MOVED TO")
+	fmt.Fprintln(tw, "SOURCE\tKIND\tFORMAT\tSTATE\tLAST FETCH\tHTTP\tDURATION\tBYTES\tENTRIES\tNEXT CHECK\tERRORS\tPUSH\tLAST ERROR / MOVED TO")
 	for _, s := range st.Sources {
 		next := when(s.NextCheck)
 		if s.Gone {
@@ -116,8 +116,8 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		case s.Followed != "":
 			format += " (followed " + s.Followed + ")"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\n", s.ID, s.Kind, format, s.State, when(s.LastFetch)+by(s.FetchedBy), s.HTTPStatus,
-			time.Duration(s.DurationMS)*time.Millisecond, s.Bytes, s.Entries, next, s.Errors, note)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%d\t%d\t%s\t%d\t%s\t%s\n", s.ID, s.Kind, format, s.State, when(s.LastFetch)+by(s.FetchedBy), s.HTTPStatus,
+			time.Duration(s.DurationMS)*time.Millisecond, s.Bytes, s.Entries, next, s.Errors, s.Push, note)
 	}
 	return tw.Flush()
 }

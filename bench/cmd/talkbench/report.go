@@ -3,9 +3,16 @@ package main
 import (
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"time"
 )
+
+func medianDuration(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
 
 func ratio(a, b float64) float64 {
 	if b == 0 {
@@ -91,6 +98,13 @@ func writeReport(r *results) string {
 	if r.servErr != nil {
 		p("| serving | ≥ 1.0 | failed: %s | **not measured** |\n", oneLine(r.servErr.Error()))
 	}
+	if pr := r.push; pr != nil {
+		l := medianDuration(pr.latency)
+		p("| WebSub push → /feed.json, no poll | < 1 s (polling: up to the refresh, 1 h) | %s (max %s) | %s |\n", ms(l), ms(slices.Max(pr.latency)), verdict(slices.Max(pr.latency) < time.Second))
+	}
+	if r.pushErr != nil {
+		p("| WebSub push → /feed.json | < 1 s | failed: %s | **not measured** |\n", oneLine(r.pushErr.Error()))
+	}
 	p("\n")
 	for _, n := range r.notes {
 		p("> Note: %s\n\n", n)
@@ -148,6 +162,19 @@ func writeReport(r *results) string {
 		row("build", f.build, r.fullMed.build)
 		row("**total**", f.total, r.fullMed.total)
 		p("\n")
+	}
+
+	// WebSub.
+	if pr := r.push; pr != nil {
+		p("## WebSub push\n\n")
+		p("`talkstream serve` on a copy of the full cycle's store (%s sources), with one more source whose feed advertises a hub the harness runs, and `websub: {callback: …, hub: <the harness>}`. "+
+			"The harness verifies talkstream's subscription (%s after start) and then, %d times, adds one entry to that feed and pushes it (a signed content distribution); "+
+			"the figure is from the POST's start until `GET /feed.json` shows the entry. The POST itself covers the signature check, the ingest (parse, merge, one transaction) and the publish. "+
+			"The feed was fetched %d times during the pushes (the subscription is the only way the entries came).\n\n", count(wi.sources+1), ms(pr.subscribe), len(pr.latency), pr.polls)
+		p("| | median | max |\n|---|---|---|\n")
+		p("| push → /feed.json | %s | %s |\n", ms(medianDuration(pr.latency)), ms(slices.Max(pr.latency)))
+		p("| the POST (ingest + publish) | %s | %s |\n", ms(medianDuration(pr.post)), ms(slices.Max(pr.post)))
+		p("\nPings for /feed.json sent to the hub after each push: %v (one each is right).\n\n", pr.pings)
 	}
 
 	// Parse limit.

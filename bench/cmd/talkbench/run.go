@@ -63,6 +63,8 @@ type results struct {
 	scaleErr            error
 	serving             []servingRow
 	servErr             error
+	push                *pushResult
+	pushErr             error
 	profiles            []profileOut
 	gobench             []goBench
 	gobRaw              string
@@ -100,7 +102,7 @@ func cmdRun(args []string) error {
 	fs.StringVar(&o.bin, "talkstream", "", "talkstream binary (default: go build ./cmd/talkstream into the work dir)")
 	fs.StringVar(&o.work, "work", "", "work `directory` (default: a new temporary one, removed at the end)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the work directory")
-	fs.StringVar(&o.skip, "skip", "", "comma-separated steps to skip: full,unchanged,incremental,parse,feedparser,serve,profile,merge")
+	fs.StringVar(&o.skip, "skip", "", "comma-separated steps to skip: full,unchanged,incremental,parse,feedparser,serve,push,profile,merge")
 	fs.StringVar(&o.marks, "merge-marks", "100000,1000000", "merge at scale: entry counts to measure at")
 	fs.DurationVar(&o.deadline, "deadline", 12*time.Minute, "time budget of this run; merge at scale gets what is left")
 	fs.DurationVar(&o.cycleBudget, "cycle-budget", 5*time.Minute, "time budget of the full cycles (0: no limit); a calibration run shrinks the world to fit")
@@ -321,6 +323,15 @@ func cmdRun(args []string) error {
 		res.serving, res.manyPaths, res.servErr = rows, many, err
 		if err != nil {
 			step("serving failed: %v", err)
+		}
+	}
+
+	// WebSub: push to output on the world's store.
+	if ranFull && !skip["push"] {
+		step("push: talkstream serve subscribed at a hub this harness runs, one pushed entry at a time")
+		res.push, res.pushErr = runPush(ctx, log, o, cfg, cycleDir)
+		if res.pushErr != nil {
+			step("push failed: %v", res.pushErr)
 		}
 	}
 
