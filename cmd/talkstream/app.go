@@ -30,7 +30,7 @@ type app struct {
 	// instance names this process among those sharing a PostgreSQL
 	// database (serve -instance); "" is ingest's default.
 	instance string
-	tick     time.Duration // serve -tick; 0 is ingest's default
+	tick     time.Duration    // serve -tick; 0 is ingest's default
 	in       *ingest.Ingester // serve's, for pushed bodies
 	ws       webSub
 }
