@@ -25,3 +25,25 @@ func TestPostgresSpelling(t *testing.T) {
 		}
 	}
 }
+
+// FuzzPostgresSpelling: rewriting never panics and leaves no placeholder
+// behind outside quoted text.
+func FuzzPostgresSpelling(f *testing.F) {
+	f.Add(`SELECT a FROM t WHERE x = ? AND y = ?12 AND z = 'it''s ?' AND "q?" = ?`)
+	f.Fuzz(func(t *testing.T, q string) {
+		out := pgPlaceholders(q)
+		quote := byte(0)
+		for i := 0; i < len(out); i++ {
+			switch c := out[i]; {
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '\'' || c == '"':
+				quote = c
+			case c == '?':
+				t.Fatalf("a placeholder left in %q → %q", q, out)
+			}
+		}
+	})
+}
