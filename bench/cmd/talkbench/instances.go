@@ -179,13 +179,15 @@ func ingestWith(ctx context.Context, bin string, w *world.World, port int, dir, 
 		time.Sleep(100 * time.Millisecond)
 	}
 	r.Wall = time.Since(start)
+	// Read the server's CPU while the instances' connections are open: a
+	// backend that exits takes its CPU time with it.
+	if engine == "postgres" {
+		r.ServerCPU = postgresCPU() - serverBefore
+	}
 	for _, p := range procs {
 		r.CPU += procCPU(p.Process.Pid)
 		p.Process.Signal(syscall.SIGTERM)
 		p.Wait()
-	}
-	if engine == "postgres" {
-		r.ServerCPU = postgresCPU() - serverBefore
 	}
 	return r, nil
 }
@@ -212,7 +214,7 @@ func procCPU(pid int) time.Duration {
 
 // postgresCPU sums the CPU time of every running postgres process. A
 // backend that ended meanwhile takes its time with it, so the figure is a
-// floor; serve keeps its connections open, which keeps it close.
+// floor; serve keeps its pool's connections open, which keeps it close.
 func postgresCPU() time.Duration {
 	entries, _ := os.ReadDir("/proc")
 	var total time.Duration
