@@ -6,6 +6,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -20,7 +22,8 @@ import (
 )
 
 // formatsConfig is a config whose sources are the fixtures of
-// testdata/formats served at base.
+// testdata/formats served at base, with the demo's own schedule, pages and
+// calendar (testdata/feeds) beside them.
 func formatsConfig(t *testing.T, base string) string {
 	t.Helper()
 	cfg := `title: talks from everywhere
@@ -51,7 +54,11 @@ sources:
 func TestFormatsEndToEnd(t *testing.T) {
 	types := map[string]string{".xml": "application/xml", ".atom": "application/atom+xml", ".html": "text/html; charset=utf-8", ".ics": "text/calendar; charset=utf-8"}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		data, err := os.ReadFile(filepath.Join("testdata", "formats", filepath.Base(r.URL.Path)))
+		name := filepath.Base(r.URL.Path)
+		data, err := os.ReadFile(filepath.Join("testdata", "formats", name))
+		if errors.Is(err, fs.ErrNotExist) {
+			data, err = os.ReadFile(filepath.Join("..", "..", "testdata", "feeds", name))
+		}
 		if err != nil {
 			http.NotFound(w, r)
 			return
