@@ -10,6 +10,8 @@ import (
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/atom"
 	"github.com/mmcdole/gofeed/rss"
+
+	"github.com/talkstream/talkstream/fetch/internal/weblink"
 )
 
 // extras is what gofeed's universal Feed drops and a good reader needs:
@@ -121,7 +123,7 @@ func scanAtom(data []byte, base *url.URL) []atomEntryScan {
 				entries[len(entries)-1].titleType = strings.ToLower(strings.TrimSpace(attr(t, "type")))
 			case entryDepth >= 0 && depth == entryDepth+1 && t.Name.Local == "link":
 				e := &entries[len(entries)-1]
-				e.links = append(e.links, resolveAgainst(b, attr(t, "href")))
+				e.links = append(e.links, weblink.Resolve(b, attr(t, "href")))
 			}
 		case xml.EndElement:
 			if depth == entryDepth {

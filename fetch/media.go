@@ -8,6 +8,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/fetch/internal/weblink"
 	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
@@ -71,7 +72,7 @@ func (t *translator) vimeoEntry(item *gofeed.Item, e *talkstream.Entry) {
 // attaches it.
 func (t *translator) fillVideo(item *gofeed.Item, e *talkstream.Entry, v *talkstream.Video) {
 	if u := mediaThumbnail(item.Extensions); u != "" {
-		v.Thumbnail = resolveAgainst(t.base, u)
+		v.Thumbnail = weblink.Resolve(t.base, u)
 	} else if v.Thumbnail == "" {
 		v.Thumbnail = e.Thumbnail
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"mime"
-	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -15,9 +14,9 @@ import (
 
 	"github.com/mmcdole/gofeed"
 	"golang.org/x/net/html"
-	"golang.org/x/net/idna"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/fetch/internal/weblink"
 )
 
 // parsed is one parsed and translated feed.
@@ -249,7 +248,7 @@ func discoverFeed(data []byte, pageURL string) string {
 			}
 			switch typ {
 			case "application/rss+xml", "application/atom+xml", "application/feed+json":
-				return resolveAgainst(parseBase(pageURL), href)
+				return weblink.Resolve(parseBase(pageURL), href)
 			}
 		}
 	}
@@ -271,40 +270,4 @@ func parseBase(s string) *url.URL {
 		return nil
 	}
 	return u
-}
-
-// resolveAgainst resolves ref against base (when there is one). A reference
-// that does not parse as a URL is dropped rather than passed on.
-func resolveAgainst(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	if base != nil {
-		u = base.ResolveReference(u)
-	}
-	asciiHost(u)
-	return u.String()
-}
-
-// asciiHost writes an internationalised host name (an IRI's) in its ASCII
-// form: url.URL would otherwise percent-encode it into a host no resolver
-// knows. A name IDNA rejects is left as it was.
-func asciiHost(u *url.URL) {
-	h := u.Hostname()
-	if h == "" || !strings.ContainsFunc(h, func(r rune) bool { return r >= utf8.RuneSelf }) {
-		return
-	}
-	a, err := idna.Lookup.ToASCII(h)
-	if err != nil {
-		return
-	}
-	if p := u.Port(); p != "" {
-		a = net.JoinHostPort(a, p)
-	}
-	u.Host = a
 }

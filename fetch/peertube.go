@@ -9,6 +9,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/fetch/internal/weblink"
 )
 
 // PeerTube's channel and account feeds are RSS with Media RSS: the item's
@@ -27,7 +28,7 @@ func (t *translator) peerTubeEntry(item *gofeed.Item, e *talkstream.Entry) {
 	candidates := mediaURLs(item, "embed", "player")
 	candidates = append(candidates, e.Link)
 	for _, u := range candidates {
-		if v := talkstream.ParseVideoURL(resolveAgainst(t.base, u)); v != nil && v.Provider == "peertube" {
+		if v := talkstream.ParseVideoURL(weblink.Resolve(t.base, u)); v != nil && v.Provider == "peertube" {
 			t.fillVideo(item, e, v)
 			return
 		}

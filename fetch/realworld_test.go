@@ -243,22 +243,6 @@ func TestEnclosureTypes(t *testing.T) {
 	})
 }
 
-// TestIRILinks: a link with an internationalised host (an IRI) keeps a
-// host a resolver knows: its ASCII form, not percent-encoding.
-func TestIRILinks(t *testing.T) {
-	for _, tt := range []struct{ in, want string }{
-		{"http://www.詹姆斯.com/atomtests/iri/詹.html", "http://www.xn--8ws00zhy3a.com/atomtests/iri/%E8%A9%B9.html"},
-		{"https://bücher.example:8443/a", "https://xn--bcher-kva.example:8443/a"},
-		{"https://ascii.example/ü", "https://ascii.example/%C3%BC"},
-	} {
-		t.Run(tt.in, func(t *testing.T) {
-			if got := resolveAgainst(nil, tt.in); got != tt.want {
-				t.Errorf("resolveAgainst(%q) = %q, want %q", tt.in, got, tt.want)
-			}
-		})
-	}
-}
-
 // TestMalformedWithoutItems: a feed without items whose last end tag is
 // cut is read, with a warning, rather than rejected: nothing was lost.
 func TestMalformedWithoutItems(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	ext "github.com/mmcdole/gofeed/extensions"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/fetch/internal/weblink"
 	"github.com/talkstream/talkstream/internal/htmltext"
 )
 
@@ -45,8 +46,8 @@ func translate(feed *gofeed.Feed, x *extras, data []byte, src talkstream.Source,
 	t := &translator{src: src, feed: feed, x: x, base: feedBase}
 
 	out := &parsed{title: htmltext.PlainText(feed.Title)}
-	if out.link = resolveAgainst(feedBase, feed.Link); out.link == "" && len(feed.Links) > 0 {
-		out.link = resolveAgainst(feedBase, feed.Links[0])
+	if out.link = weblink.Resolve(feedBase, feed.Link); out.link == "" && len(feed.Links) > 0 {
+		out.link = weblink.Resolve(feedBase, feed.Links[0])
 	}
 	// Relative entry links are relative to the site, which is what the
 	// feed's own link names; an XML feed URL is the fallback.
@@ -196,7 +197,7 @@ func (t *translator) itemLink(item *gofeed.Item, x itemExtras, scan atomEntrySca
 		}
 	} else {
 		for _, l := range append([]string{item.Link}, item.Links...) {
-			if s := resolveAgainst(t.base, l); s != "" {
+			if s := weblink.Resolve(t.base, l); s != "" {
 				return s
 			}
 		}
@@ -205,7 +206,7 @@ func (t *translator) itemLink(item *gofeed.Item, x itemExtras, scan atomEntrySca
 		}
 	}
 	if g := strings.TrimSpace(item.GUID); x.guidIsLink && (strings.HasPrefix(g, "http://") || strings.HasPrefix(g, "https://")) {
-		return resolveAgainst(nil, g)
+		return weblink.Resolve(nil, g)
 	}
 	return ""
 }
@@ -221,7 +222,7 @@ func pickAlternate(links []*atom.Link, hrefs []string, base *url.URL) string {
 			if htmlOnly && !htmlType(l.Type) {
 				continue
 			}
-			if u := resolveAgainst(base, hrefs[i]); u != "" {
+			if u := weblink.Resolve(base, hrefs[i]); u != "" {
 				return u
 			}
 		}
@@ -399,14 +400,14 @@ func appendUnique(list []string, s string) []string {
 // description.
 func (t *translator) itemThumbnail(item *gofeed.Item) string {
 	if item.Image != nil && strings.TrimSpace(item.Image.URL) != "" {
-		return resolveAgainst(t.base, item.Image.URL)
+		return weblink.Resolve(t.base, item.Image.URL)
 	}
 	if u := mediaThumbnail(item.Extensions); u != "" {
-		return resolveAgainst(t.base, u)
+		return weblink.Resolve(t.base, u)
 	}
 	for _, doc := range []string{item.Content, item.Description} {
 		if u := firstImage(doc); u != "" {
-			return resolveAgainst(t.base, u)
+			return weblink.Resolve(t.base, u)
 		}
 	}
 	return ""
@@ -418,7 +419,7 @@ func (t *translator) itemEnclosures(item *gofeed.Item) []talkstream.Enclosure {
 		if enc == nil {
 			continue
 		}
-		u := resolveAgainst(t.base, enc.URL)
+		u := weblink.Resolve(t.base, enc.URL)
 		if u == "" {
 			continue
 		}

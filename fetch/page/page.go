@@ -21,6 +21,7 @@ import (
 	"github.com/PuerkitoBio/goquery"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/fetch/internal/weblink"
 )
 
 // The formats a page can be read as.
@@ -82,23 +83,7 @@ type reader struct {
 }
 
 // link resolves a reference against the page and keeps only http(s).
-func (r *reader) link(ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
-	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	if r.base != nil {
-		u = r.base.ResolveReference(u)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return ""
-	}
-	return u.String()
-}
+func (r *reader) link(ref string) string { return weblink.HTTP(r.base, ref) }
 
 // linkRole files a link a page gives beside its entry's own.
 func linkRole(u string) talkstream.Role {

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/fetch/internal/weblink"
 )
 
 // ErrNotSchedule: the document is not a schedule of either format.
@@ -257,21 +258,10 @@ func hasSuffixAny(s string, suffixes ...string) bool {
 // resolve makes a link absolute against the schedule's base URL and keeps
 // it only when it is http(s): a schedule is not trusted to link anywhere.
 func resolve(base *url.URL, ref string) string {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return ""
+	if base != nil && !base.IsAbs() {
+		base = nil
 	}
-	u, err := url.Parse(ref)
-	if err != nil {
-		return ""
-	}
-	if base != nil && base.IsAbs() {
-		u = base.ResolveReference(u)
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return ""
-	}
-	return u.String()
+	return weblink.HTTP(base, ref)
 }
 
 func appendLink(ls []talkstream.Link, l talkstream.Link) []talkstream.Link {
