@@ -324,8 +324,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, src talkstream.Source, follow b
 		if res.LastModified == "" {
 			res.LastModified = src.State.LastModified
 		}
-		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
-		res.Format = src.State.Format
+		res.keepParsed(src.State)
 		res.Duration = time.Since(start)
 		return res, nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
@@ -344,12 +343,7 @@ func (f *Fetcher) fetchOnce(ctx context.Context, src talkstream.Source, follow b
 	if err != nil {
 		return fail(opRead, final, resp.StatusCode, err)
 	}
-	sum := sha256.Sum256(body)
-	res.BodyHash = hex.EncodeToString(sum[:])
-	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
-		res.Unchanged = true
-		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
-		res.Format = src.State.Format
+	if res.sameBody(body, src.State) {
 		return res, nil
 	}
 
@@ -396,12 +390,7 @@ func (f *Fetcher) Parse(src talkstream.Source, body []byte, contentType string) 
 	if int64(len(body)) > f.opts.MaxBytes {
 		return nil, &Error{Op: opRead, URL: u, Err: fmt.Errorf("%w: more than %d bytes", ErrTooLarge, f.opts.MaxBytes)}
 	}
-	sum := sha256.Sum256(body)
-	res.BodyHash = hex.EncodeToString(sum[:])
-	if src.State.BodyHash != "" && src.State.BodyHash == res.BodyHash {
-		res.Unchanged = true
-		res.FeedTitle, res.FeedLink, res.TTL, res.Warning = src.State.FeedTitle, src.State.FeedLink, src.State.TTL, src.State.Warning
-		res.Format = src.State.Format
+	if res.sameBody(body, src.State) {
 		return res, nil
 	}
 	feedURL, err := res.parse(body, http.Header{"Content-Type": {contentType}}, u, "", src)
@@ -412,6 +401,26 @@ func (f *Fetcher) Parse(src talkstream.Source, body []byte, contentType string) 
 		return nil, &Error{Op: opParse, URL: u, Status: http.StatusOK, Err: err}
 	}
 	return res, nil
+}
+
+// keepParsed carries over what the last parse of the source found, for a
+// body that is not parsed again (a 304, or the same bytes).
+func (res *Result) keepParsed(st talkstream.FetchState) {
+	res.FeedTitle, res.FeedLink, res.TTL, res.Warning = st.FeedTitle, st.FeedLink, st.TTL, st.Warning
+	res.Format = st.Format
+}
+
+// sameBody hashes body and says whether it is the body the source's last
+// parse read; then the result is Unchanged and keeps what that parse found.
+func (res *Result) sameBody(body []byte, st talkstream.FetchState) bool {
+	sum := sha256.Sum256(body)
+	res.BodyHash = hex.EncodeToString(sum[:])
+	if st.BodyHash == "" || st.BodyHash != res.BodyHash {
+		return false
+	}
+	res.Unchanged = true
+	res.keepParsed(st)
+	return true
 }
 
 // followFeed fetches the feed a page advertised, with the same client and
