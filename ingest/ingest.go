@@ -222,6 +222,18 @@ type Summary struct {
 	Changed      int // sources whose merge added or updated entries
 }
 
+// plus adds another claim round's counts (Due excepted: it is the first
+// round's).
+func (s *Summary) plus(o Summary) {
+	s.Claimed += o.Claimed
+	s.Done += o.Done
+	s.OK += o.OK
+	s.Unchanged += o.Unchanged
+	s.Failed += o.Failed
+	s.Cancelled += o.Cancelled
+	s.Changed += o.Changed
+}
+
 func (s *Summary) add(o Outcome) {
 	s.Done++
 	switch o.Kind {
@@ -260,13 +272,7 @@ func (in *Ingester) Tick(ctx context.Context, stop <-chan struct{}, report func(
 		if first {
 			sum.Due = s.Due
 		}
-		sum.Claimed += s.Claimed
-		sum.Done += s.Done
-		sum.OK += s.OK
-		sum.Unchanged += s.Unchanged
-		sum.Failed += s.Failed
-		sum.Cancelled += s.Cancelled
-		sum.Changed += s.Changed
+		sum.plus(s)
 		if s.Claimed == 0 {
 			raced++
 		} else {

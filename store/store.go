@@ -115,8 +115,6 @@ func (s *Store) Close() error {
 // Engine names the database engine: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.e.String() }
 
-// Name is the database as the user named it, without a password.
-func (s *Store) Name() string { return s.path }
 
 // migrate brings the schema up to date in one write transaction (BEGIN
 // IMMEDIATE: see dsn), reading the schema version inside it, so that

@@ -138,7 +138,11 @@ func ingestWith(ctx context.Context, bin string, w *world.World, port int, dir, 
 	if err := os.WriteFile(cfg, []byte(text), 0o644); err != nil {
 		return r, err
 	}
-	count, err := sql.Open(map[bool]string{true: "pgx", false: "sqlite"}[engine == "postgres"], db)
+	driver := "sqlite"
+	if engine == "postgres" {
+		driver = "pgx"
+	}
+	count, err := sql.Open(driver, db)
 	if err != nil {
 		return r, err
 	}
