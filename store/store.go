@@ -115,7 +115,6 @@ func (s *Store) Close() error {
 // Engine names the database engine: "sqlite" or "postgres".
 func (s *Store) Engine() string { return s.e.String() }
 
-
 // migrate brings the schema up to date in one write transaction (BEGIN
 // IMMEDIATE: see dsn), reading the schema version inside it, so that
 // processes started together on a new file migrate it once: the others wait
