@@ -103,20 +103,25 @@ func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, 
 	if err != nil {
 		return assembled{}, err
 	}
-	// The fragments are compressed segments (deflate.go): the body is their
-	// text in the frame; the gzip form is the segments themselves.
+	// The fragments are kept compressed twice (feedfragment.go): the body
+	// is their text in the frame; the gzip form joins their segments.
 	var b bytes.Buffer
 	size := len(fr.pre) + len(fr.post)
 	for _, f := range pg.fragments {
-		size += 4 * len(f)
+		size += 3 * len(f)
 	}
 	b.Grow(size)
 	b.Write(fr.pre)
+	segs := make([][]byte, len(pg.fragments))
 	for i, f := range pg.fragments {
 		if i > 0 {
 			b.Write(fr.sep)
 		}
-		if err := inflateSegments(&b, f); err != nil {
+		err := appendFeedText(&b, f)
+		if err == nil {
+			segs[i], err = feedSegment(f)
+		}
+		if err != nil {
 			return assembled{}, fmt.Errorf("publish: fragment of %s: %w", pg.members[i].ItemID, err)
 		}
 	}
@@ -125,7 +130,7 @@ func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, 
 	if fr.sep != nil {
 		sep = deflateSegment(fr.sep)
 	}
-	return assembled{body: b.Bytes(), gz: joinedGzip(b.Bytes(), fr.pre, pg.fragments, sep, fr.post)}, nil
+	return assembled{body: b.Bytes(), gz: joinedGzip(b.Bytes(), fr.pre, segs, sep, fr.post)}, nil
 }
 
 // older is the page after this one, towards the oldest items: the newest

@@ -99,8 +99,9 @@ func (p *Publisher) assembleICS(ctx context.Context, s *snapshot, o outputRef, m
 	return assembled{body: b.Bytes()}, nil
 }
 
-// jsonItems reads the JSON Feed items of members, as a calendar needs
-// them. An item merged away since the members were read has none.
+// jsonItems reads the JSON Feed items of members that are talks with a
+// start, as a calendar needs them. An item merged away since the members
+// were read has none.
 func (p *Publisher) jsonItems(ctx context.Context, members []index.Member) (map[string]*calendarItem, error) {
 	ids := make([]string, len(members))
 	for i, m := range members {
@@ -114,8 +115,15 @@ func (p *Publisher) jsonItems(ctx context.Context, members []index.Member) (map[
 	var text bytes.Buffer
 	for id, f := range frags {
 		text.Reset()
-		if err := inflateSegments(&text, f); err != nil {
+		if err := appendFeedText(&text, f); err != nil {
 			return nil, fmt.Errorf("publish: fragment of %s: %w", id, err)
+		}
+		// Most items are not talks with a time: their _talkstream has no
+		// "start" key, and a quote inside a JSON string is escaped, so
+		// that text cannot be in the item's content. Decoding every
+		// item to find out was most of a calendar's cost.
+		if !bytes.Contains(text.Bytes(), jsonStartKey) {
+			continue
 		}
 		it := &calendarItem{}
 		if err := json.Unmarshal(text.Bytes(), it); err != nil {
@@ -125,6 +133,9 @@ func (p *Publisher) jsonItems(ctx context.Context, members []index.Member) (map[
 	}
 	return out, nil
 }
+
+// jsonStartKey is in a JSON Feed item whose talk has a start (jsonTalk).
+var jsonStartKey = []byte(`"start":`)
 
 // inFacet says whether an item, as its JSON Feed extension describes it,
 // belongs to a facet: the same keys attachFacets gives streams.

@@ -4,20 +4,18 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/crc32"
-	"io"
 	"sync"
 
 	"github.com/klauspost/compress/flate"
 )
 
-// Feed fragments are kept compressed: each is a raw DEFLATE segment that
+// A feed fragment's DEFLATE segment (feedfragment.go) is raw DEFLATE that
 // ends on a byte boundary without closing the stream (a sync flush), so that
 // segments joined one after another are one DEFLATE stream. A feed's gzip
 // form is then its header compressed, its items' segments as stored and its
 // footer compressed, in a gzip frame (RFC 1952): each item is compressed
-// once per change, not once per page it appears on and per request. The
-// segments also keep the store small: feed HTML compresses to about a
-// quarter. Cards are not compressed: a page puts its own root into them.
+// once per change, not once per page it appears on and per request. Cards
+// are not compressed: a page puts its own root into them.
 
 // deflaters keeps compressors between fragments.
 var deflaters = sync.Pool{New: func() any {
@@ -44,25 +42,6 @@ var finalBlock = func() []byte {
 	w.Close()
 	return buf.Bytes()
 }()
-
-// inflaters keeps decompressors between fragments.
-var inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
-
-// inflateSegments appends the text of segments, in order, to dst.
-func inflateSegments(dst *bytes.Buffer, segs ...[]byte) error {
-	rs := make([]io.Reader, 0, len(segs)+1)
-	for _, s := range segs {
-		rs = append(rs, bytes.NewReader(s))
-	}
-	rs = append(rs, bytes.NewReader(finalBlock))
-	r := inflaters.Get().(io.ReadCloser)
-	defer inflaters.Put(r)
-	if err := r.(flate.Resetter).Reset(io.MultiReader(rs...), nil); err != nil {
-		return err
-	}
-	_, err := dst.ReadFrom(r)
-	return err
-}
 
 // gzipHeader is the gzip member header of every output: deflate, no name,
 // no time, unknown OS, so the bytes depend on the body alone.

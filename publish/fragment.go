@@ -208,9 +208,9 @@ func (r *renderer) fragment(v *itemView, rev int64) (*index.Fragment, error) {
 		h.Write([]byte{0})
 	}
 	f.Hash = hex.EncodeToString(h.Sum(nil)[:16])
-	// Feed fragments are kept compressed, ready to join a gzip stream
-	// (deflate.go); the hash is of their text.
-	f.RSS, f.Atom, f.JSON = deflateSegment(f.RSS), deflateSegment(f.Atom), deflateSegment(f.JSON)
+	// Feed fragments are kept compressed, as text and as a segment ready
+	// to join a gzip stream (feedfragment.go); the hash is of their text.
+	f.RSS, f.Atom, f.JSON = packFeedFragment(f.RSS), packFeedFragment(f.Atom), packFeedFragment(f.JSON)
 	return f, nil
 }
 

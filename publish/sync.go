@@ -114,7 +114,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		last := batch[len(batch)-1]
 		cursor = index.Cursor{Rev: last.Rev, ItemID: last.Item.ID}
 		err = p.store.UpdatePublish(ctx, func(tx index.Tx) error {
-			return applyBatch(tx, batch, frags, r.facets.takeFresh(), now, &stats)
+			return applyBatch(tx, batch, frags, r.facets.takeFresh(), now, stats.Full, &stats)
 		})
 		if err != nil {
 			return stats, err
@@ -209,8 +209,9 @@ func parallel(n int, fn func(int)) {
 }
 
 // applyBatch stores a batch's fragments and moves its items between
-// streams, marking every stream an item entered, left or changed in.
-func applyBatch(tx index.Tx, batch []index.Changed, frags []*index.Fragment, fresh []index.Slug, now time.Time, stats *SyncStats) error {
+// streams, marking every stream an item entered, left or changed in. A
+// full render (full) stores even the fragments whose hash it had.
+func applyBatch(tx index.Tx, batch []index.Changed, frags []*index.Fragment, fresh []index.Slug, now time.Time, full bool, stats *SyncStats) error {
 	if len(fresh) > 0 {
 		if err := tx.PutSlugs(fresh); err != nil {
 			return err
@@ -239,7 +240,12 @@ func applyBatch(tx index.Tx, batch []index.Changed, frags []*index.Fragment, fre
 			gone = append(gone, c.Item.ID)
 			stats.Removed++
 		case had && prev.Hash == f.Hash:
-			continue // rendered the same: no stream changes
+			// Rendered the same: no stream changes. A full render still
+			// stores it, as this version keeps fragments (feedfragment.go).
+			if full {
+				put = append(put, f)
+			}
+			continue
 		default:
 			put = append(put, f)
 			stats.Changed++
