@@ -185,12 +185,13 @@ func htmlBase(it *talkstream.Item, h, fallback string) string {
 // led by the video's thumbnail (most feed readers ignore Media RSS) and
 // followed by the item's other links, so a reader sees what the page shows.
 func (r *renderer) contentHTML(v *itemView, content string) string {
-	var b strings.Builder
+	var b strings.Builder // what leads the content
 	if v.video != nil && v.video.URL != "" && v.thumbnail != "" && !showsThumbnail(content, v) {
 		fmt.Fprintf(&b, `<p><a href="%s"><img src="%s" alt="%s"></a></p>`,
 			html.EscapeString(v.video.URL), html.EscapeString(v.thumbnail), html.EscapeString("Video: "+v.title))
 	}
-	b.WriteString(content)
+	lead := b.String()
+	b.Reset() // what follows it
 	var extra []roleLink
 	for _, l := range v.links {
 		if l.URL != v.link {
@@ -212,8 +213,10 @@ func (r *renderer) contentHTML(v *itemView, content string) string {
 		b.WriteString("</p>")
 	}
 	// Our own additions pass through the policy too, for the same rel and
-	// target attributes as the rest.
-	return sanitizeHTML(b.String(), "")
+	// target attributes as the rest. The content passed it already and
+	// leaves it balanced, so nothing it holds reaches into them: it is not
+	// sanitised twice (that was a fifth of rendering an item).
+	return sanitizeHTML(lead, "") + content + sanitizeHTML(b.String(), "")
 }
 
 // speaker maps an item's speaker (a configured id, or a name found only in a
