@@ -43,7 +43,7 @@ validators:
 demo: build
 	./bin/talkstream demo -addr $(ADDR)
 
-# Benchmarks (about 15 minutes): installs wrk, nginx and python3-feedparser
+# Benchmarks (about 25 minutes): installs wrk, nginx and python3-feedparser
 # when missing, runs the Go benchmarks and the loopback harness in bench/,
 # and rewrites BENCHMARKS.md. BENCH_FLAGS="-sources 20 -entries 10" is a
 # quick check of the harness.

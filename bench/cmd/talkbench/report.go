@@ -55,8 +55,8 @@ func writeReport(r *results) string {
 	p("The machine may be shared: compare the load averages with the core count before trusting a wall time. " +
 		"CPU times (user + system, from the kernel's rusage of each process) are less sensitive to other load than wall times.\n\n")
 
-	if r.shrunk != "" {
-		p("> **The world was reduced.** %s\n\n", r.shrunk)
+	if r.fewerRuns != "" {
+		p("> **Fewer full cycles.** %s\n\n", r.fewerRuns)
 	}
 
 	// Goals.
