@@ -40,37 +40,37 @@ type runOpts struct {
 
 // results is everything one run measured, for the report.
 type results struct {
-	opts                runOpts
-	started             time.Time
-	env                 []kv
-	world               worldInfo
+	opts                   runOpts
+	started                time.Time
+	env                    []kv
+	world                  worldInfo
 	calibration, fewerRuns string
-	full                []cycleRun
-	failures            []string
-	fullMed             cycleRun
-	unch                []cycleRun
-	unchMed             cycleRun
-	unch304             int64
-	incr                []cycleRun // one new entry in one source: fetch + incremental build
-	incrMed             cycleRun
-	incrOut             string // what the last incremental build said it wrote
-	manyPaths           *manyPathsResult
-	parse               []ParseResult
-	parseMed            Sample
-	fp                  *fpResult
-	fpGofeed            *ParseResult
-	scale               *ScaleResult
-	scaleErr            error
-	serving             []servingRow
-	servErr             error
-	push                *pushResult
-	pushErr             error
-	profiles            []profileOut
-	gobench             []goBench
-	gobRaw              string
-	notes               []string
-	loadEnd             string
-	elapsed             time.Duration
+	full                   []cycleRun
+	failures               []string
+	fullMed                cycleRun
+	unch                   []cycleRun
+	unchMed                cycleRun
+	unch304                int64
+	incr                   []cycleRun // one new entry in one source: fetch + incremental build
+	incrMed                cycleRun
+	incrOut                string // what the last incremental build said it wrote
+	manyPaths              *manyPathsResult
+	parse                  []ParseResult
+	parseMed               Sample
+	fp                     *fpResult
+	fpGofeed               *ParseResult
+	scale                  *ScaleResult
+	scaleErr               error
+	serving                []servingRow
+	servErr                error
+	push                   *pushResult
+	pushErr                error
+	profiles               []profileOut
+	gobench                []goBench
+	gobRaw                 string
+	notes                  []string
+	loadEnd                string
+	elapsed                time.Duration
 }
 
 type kv struct{ k, v string }
