@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	kflate "github.com/klauspost/compress/flate"
 	kgzip "github.com/klauspost/compress/gzip"
 )
 
@@ -74,6 +75,32 @@ func BenchmarkGzip(b *testing.B) {
 				z.Close()
 			}
 			b.ReportMetric(float64(buf.Len())/float64(len(body))*100, "%size")
+		})
+	}
+}
+
+// BenchmarkDeflateSegment compresses an output in fragment-sized pieces,
+// each alone as deflateSegment does, at the levels that matter, reporting
+// the compressed size: the measurement behind segmentLevel.
+func BenchmarkDeflateSegment(b *testing.B) {
+	body := benchOutput(b)
+	for _, level := range []int{1, 3, 5, 6} {
+		b.Run(fmt.Sprintf("level-%d", level), func(b *testing.B) {
+			w, _ := kflate.NewWriter(nil, level)
+			var buf bytes.Buffer
+			b.SetBytes(int64(len(body)))
+			size := 0
+			for b.Loop() {
+				size = 0
+				for i := 0; i < len(body); i += 8 << 10 {
+					buf.Reset()
+					w.Reset(&buf)
+					w.Write(body[i:min(len(body), i+8<<10)])
+					w.Flush()
+					size += buf.Len()
+				}
+			}
+			b.ReportMetric(float64(size)/float64(len(body))*100, "%size")
 		})
 	}
 }

@@ -17,9 +17,15 @@ import (
 // once per change, not once per page it appears on and per request. Cards
 // are not compressed: a page puts its own root into them.
 
+// segmentLevel is the DEFLATE level of segments. Fragments are a few
+// kilobytes each, compressed alone: on the bench world's feeds level 3
+// gives 3 % more bytes than the default (6) at 1.5 times its speed
+// (BenchmarkDeflateSegment).
+const segmentLevel = 3
+
 // deflaters keeps compressors between fragments.
 var deflaters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(nil, flate.DefaultCompression)
+	w, _ := flate.NewWriter(nil, segmentLevel)
 	return w
 }}
 
@@ -38,7 +44,7 @@ func deflateSegment(b []byte) []byte {
 // finalBlock ends a DEFLATE stream: an empty block with BFINAL set.
 var finalBlock = func() []byte {
 	var buf bytes.Buffer
-	w, _ := flate.NewWriter(&buf, flate.DefaultCompression)
+	w, _ := flate.NewWriter(&buf, segmentLevel)
 	w.Close()
 	return buf.Bytes()
 }()
