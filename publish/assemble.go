@@ -58,19 +58,53 @@ func (p *Publisher) assemble(ctx context.Context, s *snapshot, o outputRef) (ass
 	if err != nil {
 		return assembled{}, err
 	}
-	return p.assemblePage(ctx, s, o, members)
+	return p.assemblePage(ctx, s, o, members, p.readFragments)
 }
 
-// assemblePage returns the body of an output whose members are known.
-func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, members []index.Member) (assembled, error) {
-	if o.file == fileICS {
-		return p.assembleICS(ctx, s, o, members)
+// fragmentReader reads the fragments of items, with at least the
+// rendering f.
+type fragmentReader func(ctx context.Context, ids []string, f index.Format) (map[string]*index.Fragment, error)
+
+// readFragments reads only the rendering asked for: serve assembles one
+// output at a time.
+func (p *Publisher) readFragments(ctx context.Context, ids []string, f index.Format) (map[string]*index.Fragment, error) {
+	return p.store.Fragments(ctx, ids, f)
+}
+
+// pageReader reads every rendering of one page's items the first time one
+// is asked for, and answers from them after that: export writes all the
+// outputs of a page at once, and reading an item's row once is cheaper
+// than once per format (store.Fragments).
+func (p *Publisher) pageReader() fragmentReader {
+	var all map[string]*index.Fragment
+	return func(ctx context.Context, ids []string, _ index.Format) (map[string]*index.Fragment, error) {
+		if all == nil {
+			var err error
+			if all, err = p.store.Fragments(ctx, ids, index.RSS, index.Atom, index.JSON, index.Card); err != nil {
+				return nil, err
+			}
+		}
+		return all, nil
 	}
+}
+
+// memberIDs are the item ids of members.
+func memberIDs(members []index.Member) []string {
 	ids := make([]string, len(members))
 	for i, m := range members {
 		ids[i] = m.ItemID
 	}
-	frags, err := p.store.Fragments(ctx, fileFormats[o.file], ids)
+	return ids
+}
+
+// assemblePage returns the body of an output whose members are known,
+// reading their fragments with read.
+func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, members []index.Member, read fragmentReader) (assembled, error) {
+	if o.file == fileICS {
+		return p.assembleICS(ctx, s, o, members, read)
+	}
+	format := fileFormats[o.file]
+	frags, err := read(ctx, memberIDs(members), format)
 	if err != nil {
 		return assembled{}, err
 	}
@@ -80,7 +114,7 @@ func (p *Publisher) assemblePage(ctx context.Context, s *snapshot, o outputRef, 
 		// fragment any more: the next version leaves it out too.
 		if f, ok := frags[m.ItemID]; ok {
 			pg.members = append(pg.members, m)
-			pg.fragments = append(pg.fragments, f)
+			pg.fragments = append(pg.fragments, *f.Format(format))
 		}
 	}
 	if o.file == fileHTML {

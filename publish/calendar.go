@@ -68,8 +68,8 @@ func talkJSON(v *itemView) jsonTalk {
 
 // assembleICS writes a stream's calendar from its first page's members
 // and the upcoming talks that belong to it.
-func (p *Publisher) assembleICS(ctx context.Context, s *snapshot, o outputRef, members []index.Member) (assembled, error) {
-	items, err := p.jsonItems(ctx, members)
+func (p *Publisher) assembleICS(ctx context.Context, s *snapshot, o outputRef, members []index.Member, read fragmentReader) (assembled, error) {
+	items, err := p.jsonItems(ctx, members, read)
 	if err != nil {
 		return assembled{}, err
 	}
@@ -102,12 +102,8 @@ func (p *Publisher) assembleICS(ctx context.Context, s *snapshot, o outputRef, m
 // jsonItems reads the JSON Feed items of members that are talks with a
 // start, as a calendar needs them. An item merged away since the members
 // were read has none.
-func (p *Publisher) jsonItems(ctx context.Context, members []index.Member) (map[string]*calendarItem, error) {
-	ids := make([]string, len(members))
-	for i, m := range members {
-		ids[i] = m.ItemID
-	}
-	frags, err := p.store.Fragments(ctx, index.JSON, ids)
+func (p *Publisher) jsonItems(ctx context.Context, members []index.Member, read fragmentReader) (map[string]*calendarItem, error) {
+	frags, err := read(ctx, memberIDs(members), index.JSON)
 	if err != nil {
 		return nil, err
 	}
@@ -115,7 +111,7 @@ func (p *Publisher) jsonItems(ctx context.Context, members []index.Member) (map[
 	var text bytes.Buffer
 	for id, f := range frags {
 		text.Reset()
-		if err := appendFeedText(&text, f); err != nil {
+		if err := appendFeedText(&text, f.JSON); err != nil {
 			return nil, fmt.Errorf("publish: fragment of %s: %w", id, err)
 		}
 		// Most items are not talks with a time: their _talkstream has no

@@ -148,13 +148,14 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 func (p *Publisher) exportStream(ctx context.Context, s *snapshot, st *streamView, unchanged bool, old map[string]string,
 	write func(outputRef, string, time.Time, func() (assembled, error)) error, stats *ExportStats) error {
 	page := func(n int, members []index.Member) error {
+		read := p.pageReader()
 		for _, file := range streamFiles {
 			if n > 0 && !onEveryPage(file) {
 				continue
 			}
 			o := outputRef{st: st, n: n, file: file}
 			etag, mod := p.tagOf(s, o, members)
-			err := write(o, etag, mod, func() (assembled, error) { return p.assemblePage(ctx, s, o, members) })
+			err := write(o, etag, mod, func() (assembled, error) { return p.assemblePage(ctx, s, o, members, read) })
 			if err != nil {
 				return err
 			}

@@ -112,7 +112,7 @@ func (p *Publisher) upcomingOf(ctx context.Context, s *snapshot, st *streamView,
 	if err != nil {
 		return nil, nil, err
 	}
-	items, err := p.jsonItems(ctx, ms)
+	items, err := p.jsonItems(ctx, ms, p.readFragments)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -134,18 +134,15 @@ func (p *Publisher) upcomingCards(ctx context.Context, s *snapshot, st *streamVi
 	}
 	total := len(ms)
 	ms = ms[:min(len(ms), upcomingShown)]
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ItemID
-	}
-	frags, err := p.store.Fragments(ctx, index.Card, ids)
+	ids := memberIDs(ms)
+	frags, err := p.store.Fragments(ctx, ids, index.Card)
 	if err != nil {
 		return nil, 0, err
 	}
 	var out []template.HTML
 	for _, id := range ids {
 		if f, ok := frags[id]; ok {
-			out = append(out, cardAt(f, root))
+			out = append(out, cardAt(f.Card, root))
 		}
 	}
 	return out, total, nil

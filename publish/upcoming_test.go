@@ -32,7 +32,7 @@ func upcomingItems() []talkstream.Item {
 	}
 }
 
-func memberIDs(t *testing.T, s *testSite, prefix string) []string {
+func streamItemIDs(t *testing.T, s *testSite, prefix string) []string {
 	t.Helper()
 	ms, err := s.store.Members(context.Background(), prefix, nil, 100)
 	if err != nil {
@@ -87,10 +87,10 @@ func TestUpcoming(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := memberIDs(t, s, "/"); !slices.Equal(got, step.main) {
+			if got := streamItemIDs(t, s, "/"); !slices.Equal(got, step.main) {
 				t.Errorf("main stream %v, want %v", got, step.main)
 			}
-			if got := memberIDs(t, s, upcomingPrefix); !slices.Equal(got, step.upcoming) {
+			if got := streamItemIDs(t, s, upcomingPrefix); !slices.Equal(got, step.upcoming) {
 				t.Errorf("upcoming %v, want %v", got, step.upcoming)
 			}
 			home := string(body(t, s, "/"))
@@ -124,7 +124,7 @@ func TestUpcoming(t *testing.T) {
 				strings.Contains(other, "later000000001") {
 				t.Errorf("/tags/history/ shows a talk that is not tagged history")
 			}
-			speaker := memberIDs(t, s, "/speakers/anil/")
+			speaker := streamItemIDs(t, s, "/speakers/anil/")
 			if in := slices.Contains(speaker, "soon0000000001"); in == slices.Contains(step.upcoming, "soon0000000001") {
 				t.Errorf("upcoming talk in its speaker's stream: %v", in)
 			}

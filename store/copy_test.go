@@ -76,9 +76,9 @@ func testCopyTo(t *testing.T) {
 	if err != nil || item.Title != "One" {
 		t.Errorf("copied item = %+v, %v", item, err)
 	}
-	frags, err := dst.Fragments(ctx, index.Atom, []string{"i1"})
-	if err != nil || string(frags["i1"]) != string([]byte{0, 1, 2, 255}) {
-		t.Errorf("copied fragment = %q, %v", frags["i1"], err)
+	frags, err := dst.Fragments(ctx, []string{"i1"}, index.Atom)
+	if err != nil || frags["i1"] == nil || string(frags["i1"].Atom) != string([]byte{0, 1, 2, 255}) {
+		t.Errorf("copied fragment = %+v, %v", frags["i1"], err)
 	}
 	states, _ := dst.SourceStates(ctx)
 	if st := states["blog"]; st.ETag != `"e"` || !st.LastFetch.Equal(now) || st.FetchedBy != "web1" {

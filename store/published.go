@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/publish/index"
@@ -278,31 +279,44 @@ func (s *Store) members(ctx context.Context, prefix string, limit int, q string,
 
 var formatColumns = map[index.Format]string{index.RSS: "rss", index.Atom: "atom", index.JSON: "json", index.Card: "card"}
 
-// Fragments implements index.Store.
-func (s *Store) Fragments(ctx context.Context, f index.Format, itemIDs []string) (map[string][]byte, error) {
-	col, ok := formatColumns[f]
-	if !ok {
-		return nil, fmt.Errorf("store: fragments: unknown format %d", f)
+// Fragments implements index.Store. The renderings are the last columns
+// of a row, each mostly in overflow pages: SQLite follows an overflow
+// chain page by page to reach a later column, so the formats a caller
+// needs are read in one query rather than one query each.
+func (s *Store) Fragments(ctx context.Context, itemIDs []string, formats ...index.Format) (map[string]*index.Fragment, error) {
+	cols := make([]string, len(formats))
+	for i, f := range formats {
+		col, ok := formatColumns[f]
+		if !ok {
+			return nil, fmt.Errorf("store: fragments: unknown format %d", f)
+		}
+		cols[i] = col
 	}
-	out := make(map[string][]byte, len(itemIDs))
+	if len(cols) == 0 {
+		return nil, errors.New("store: fragments: no format")
+	}
+	out := make(map[string]*index.Fragment, len(itemIDs))
 	ids := make([]any, len(itemIDs))
 	for i, id := range itemIDs {
 		ids[i] = id
 	}
 	err := chunks(ids, func(ids []any) error {
-		rows, err := s.r.QueryContext(ctx, `SELECT item_id, `+col+` FROM fragments WHERE item_id IN (`+
+		rows, err := s.r.QueryContext(ctx, `SELECT item_id, `+strings.Join(cols, ", ")+` FROM fragments WHERE item_id IN (`+
 			placeholders(len(ids), 1)+`)`, ids...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var id string
-			var b []byte
-			if err := rows.Scan(&id, &b); err != nil {
+			f := &index.Fragment{}
+			dest := []any{&f.ItemID}
+			for _, format := range formats {
+				dest = append(dest, f.Format(format))
+			}
+			if err := rows.Scan(dest...); err != nil {
 				return err
 			}
-			out[id] = b
+			out[f.ItemID] = f
 		}
 		return rows.Err()
 	})

@@ -133,9 +133,18 @@ func testStreamSummaries(t *testing.T) {
 		main.Version, main.Modified = 1, now
 		return tx.PutStream(main)
 	})
-	frags, err := s.Fragments(ctx, index.RSS, []string{"a", "b", "nope"})
-	if err != nil || len(frags) != 2 || string(frags["a"]) != "<item>a</item>" {
-		t.Errorf("Fragments = %q, %v", frags, err)
+	frags, err := s.Fragments(ctx, []string{"a", "b", "nope"}, index.RSS)
+	if err != nil || len(frags) != 2 || string(frags["a"].RSS) != "<item>a</item>" || frags["a"].Card != nil {
+		t.Errorf("Fragments(RSS) = %+v, %v", frags, err)
+	}
+	// Several formats at once, in any order; the others stay nil.
+	frags, err = s.Fragments(ctx, []string{"b"}, index.Card, index.RSS, index.JSON)
+	if f := frags["b"]; err != nil || f == nil || string(f.RSS) != "<item>b</item>" || string(f.JSON) != "{}" ||
+		string(f.Card) != "<article/>" || f.Atom != nil || f.ItemID != "b" {
+		t.Errorf("Fragments(Card, RSS, JSON) = %+v, %v", f, err)
+	}
+	if _, err := s.Fragments(ctx, []string{"b"}); err == nil {
+		t.Error("Fragments without a format: no error")
 	}
 
 	// b is merged into a, c deleted: their streams are dirty, their members
@@ -167,7 +176,7 @@ func testStreamSummaries(t *testing.T) {
 	if err != nil || !st.Dirty {
 		t.Errorf("PublishState = %+v, %v: want dirty", st, err)
 	}
-	if got, _ := s.Fragments(ctx, index.Card, []string{"b", "c"}); len(got) != 0 {
+	if got, _ := s.Fragments(ctx, []string{"b", "c"}, index.Card); len(got) != 0 {
 		t.Errorf("fragments of items gone: %v", got)
 	}
 }

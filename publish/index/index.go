@@ -35,6 +35,22 @@ type Fragment struct {
 // Format names one of a fragment's renderings.
 type Format int
 
+// Format returns a pointer to the rendering f of the fragment, or nil for
+// an unknown format.
+func (fr *Fragment) Format(f Format) *[]byte {
+	switch f {
+	case RSS:
+		return &fr.RSS
+	case Atom:
+		return &fr.Atom
+	case JSON:
+		return &fr.JSON
+	case Card:
+		return &fr.Card
+	}
+	return nil
+}
+
 // The formats of a fragment.
 const (
 	RSS Format = iota + 1
@@ -123,8 +139,10 @@ type Store interface {
 	// MembersFromOldest returns up to limit members of a stream before a
 	// position (from the oldest when before is nil), oldest first.
 	MembersFromOldest(ctx context.Context, prefix string, before *After, limit int) ([]Member, error)
-	// Fragments returns one rendering of each of the items that has one.
-	Fragments(ctx context.Context, f Format, itemIDs []string) (map[string][]byte, error)
+	// Fragments returns the renderings in formats of each of the items
+	// that has a fragment; its other renderings are nil. Several formats
+	// of an item are cheaper read at once than one by one.
+	Fragments(ctx context.Context, itemIDs []string, formats ...Format) (map[string]*Fragment, error)
 	UpdatePublish(ctx context.Context, fn func(Tx) error) error
 	// LockPublish holds off every other process's publishing on the same
 	// store until unlock is called (instances sharing a database take
