@@ -35,6 +35,11 @@ func packFeedFragment(text []byte) []byte {
 
 var errFeedFragment = errors.New("malformed stored feed fragment")
 
+// maxFeedText bounds the text a stored fragment may claim to hold before
+// it is decoded: an entry is at most a 10 MiB feed, five times longer
+// escaped, and a damaged row must be an error, not a 4 GiB allocation.
+const maxFeedText = 64 << 20
+
 // splitFeedFragment returns a stored feed fragment's S2 block and DEFLATE
 // segment.
 func splitFeedFragment(f []byte) (block, seg []byte, err error) {
@@ -60,6 +65,9 @@ func appendFeedText(dst *bytes.Buffer, f []byte) error {
 	n, err := s2.DecodedLen(block)
 	if err != nil {
 		return fmt.Errorf("%w: %w", errFeedFragment, err)
+	}
+	if n > maxFeedText {
+		return fmt.Errorf("%w: it claims %d bytes of text", errFeedFragment, n)
 	}
 	dst.Grow(n)
 	buf := dst.AvailableBuffer()[:n]

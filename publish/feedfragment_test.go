@@ -34,7 +34,9 @@ func TestFeedFragment(t *testing.T) {
 		})
 	}
 	f := packFeedFragment([]byte(strings.Repeat("abc", 100)))
-	for _, bad := range [][]byte{nil, {0xff}, {200, 1}, f[:3], append([]byte{2}, f[1:]...)} {
+	// An S2 block whose header claims 4 GiB of text.
+	huge := []byte{6, 0xff, 0xff, 0xff, 0xff, 0x0f, 0}
+	for _, bad := range [][]byte{nil, {0xff}, {200, 1}, f[:3], append([]byte{2}, f[1:]...), huge} {
 		var b bytes.Buffer
 		if err := appendFeedText(&b, bad); err == nil && !bytes.Equal(bad, f) {
 			t.Errorf("%x: no error", bad[:min(len(bad), 8)])
