@@ -17,8 +17,9 @@ import (
 
 // matcher is a regular expression with its literal prefilter.
 type matcher struct {
-	re   *regexp.Regexp
-	lits []string // case-folded (canon); nil when the pattern has no required literal
+	re       *regexp.Regexp
+	lits     []string        // case-folded (canon); nil when the pattern has no required literal
+	anchored *anchoredSearch // nil when it cannot be used (anchored.go)
 }
 
 func newMatcher(re *regexp.Regexp) matcher {
@@ -26,6 +27,7 @@ func newMatcher(re *regexp.Regexp) matcher {
 	if re == nil {
 		return m
 	}
+	m.anchored = newAnchoredSearch(re)
 	if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
 		if lits, ok := required(tree.Simplify()); ok {
 			m.lits = lits
@@ -39,7 +41,10 @@ type text struct {
 	s     string
 	canon string
 	done  bool
-	words string // " " + fold(s) + " ", made when first needed
+	// sameOffsets: every rune of canon takes the bytes it takes in s, so
+	// an offset in one is the same place in the other.
+	sameOffsets bool
+	words       string // " " + fold(s) + " ", made when first needed
 }
 
 // foldedWords is the text folded (fold) between spaces, for whole-word
@@ -67,7 +72,8 @@ func newText(s string) *text { return &text{s: s} }
 
 func (t *text) folded() string {
 	if !t.done {
-		t.canon, t.done = canon(t.s), true
+		t.canon, t.sameOffsets = canonOffsets(t.s)
+		t.done = true
 	}
 	return t.canon
 }
@@ -87,12 +93,22 @@ func (m matcher) possible(t *text) bool {
 }
 
 func (m matcher) matchString(t *text) bool {
+	if m.anchored != nil && m.re != nil && m.possible(t) {
+		if loc, ok := m.anchored.find(t); ok {
+			return loc != nil
+		}
+	}
 	return m.re != nil && m.possible(t) && m.re.MatchString(t.s)
 }
 
 func (m matcher) findStringIndex(t *text) []int {
 	if m.re == nil || !m.possible(t) {
 		return nil
+	}
+	if m.anchored != nil {
+		if loc, ok := m.anchored.find(t); ok {
+			return loc
+		}
 	}
 	return m.re.FindStringIndex(t.s)
 }
@@ -109,14 +125,7 @@ func (m matcher) findString(t *text) string {
 // sign all become "K"), so that a case-insensitive literal is found in a
 // canon text by plain substring search, and a case-sensitive one too.
 func canon(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		return strings.ToUpper(s)
 	}
 	var b strings.Builder
@@ -125,6 +134,37 @@ func canon(s string) string {
 		b.WriteRune(foldMin(r))
 	}
 	return b.String()
+}
+
+// canonOffsets is canon(s), and whether every rune of it takes as many
+// bytes as the rune of s it came from (false for the few runes whose
+// smallest fold is shorter, "ſ" for "S", and for invalid UTF-8).
+func canonOffsets(s string) (string, bool) {
+	c := canon(s)
+	if len(c) != len(s) {
+		return c, false
+	}
+	if isASCII(s) {
+		return c, true // canon upper-cased it byte for byte
+	}
+	for i, j := 0, 0; i < len(s); {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		_, wc := utf8.DecodeRuneInString(c[j:])
+		if w != wc {
+			return c, false
+		}
+		i, j = i+w, j+wc
+	}
+	return c, true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func foldMin(r rune) rune {
