@@ -251,8 +251,8 @@ func (m *Merger) evidenceOf(se *StoredEntry) evidence {
 		}
 	}
 	for _, t := range texts {
-		for _, sm := range m.speakers {
-			if sm.find(t) != "" {
+		for i, sm := range m.speakers {
+			if m.speakerNamed(t, i) != "" {
 				add(sm.id)
 			}
 		}

@@ -45,6 +45,9 @@ type text struct {
 	// an offset in one is the same place in the other.
 	sameOffsets bool
 	words       string // " " + fold(s) + " ", made when first needed
+	// names: the speakers words names, found by namesBy (Merger.namesIn)
+	names   *namesFound
+	namesBy *wordIndex
 }
 
 // foldedWords is the text folded (fold) between spaces, for whole-word

@@ -227,20 +227,27 @@ func (m *Merger) tagSpeakers(item *talkstream.Item, es []StoredEntry, strong, we
 		}
 	}
 	for _, sn := range strong {
-		for _, sm := range m.speakers {
-			if w := sm.find(sn.text); w != "" {
+		for i, sm := range m.speakers {
+			if w := m.speakerNamed(sn.text, i); w != "" {
 				addSpeaker(sm.id, fmt.Sprintf("%q in the %s", w, sn.what))
 			}
 		}
 	}
 	for _, sn := range weak {
-		for _, sm := range m.speakers {
+		// Names in an episode's notes or a recap (what ends in its nature)
+		// are only reported, whether or not they speak.
+		reportOnly := strings.HasSuffix(sn.what, ")")
+		for i, sm := range m.speakers {
 			if _, ok := speakers[sm.id]; ok {
 				continue
 			}
-			if w := sm.findSpeaking(sn.text); w != "" && !strings.HasSuffix(sn.what, ")") {
+			w := ""
+			if !reportOnly {
+				w = m.speakerNamedSpeaking(sn.text, i)
+			}
+			if w != "" {
 				addSpeaker(sm.id, fmt.Sprintf("%q speaking in the %s", w, sn.what))
-			} else if sm.find(sn.text) != "" {
+			} else if m.speakerNamed(sn.text, i) != "" {
 				rejected = append(rejected, fmt.Sprintf("%s, named in the %s: a name a post mentions is not a speaker", sm.id, sn.what))
 			}
 		}
