@@ -6,12 +6,12 @@ package merge
 // rebuilt too), and entries whose split rule was removed go back to the
 // item they came from.
 func (m *Merger) Rebuild(tx Tx, itemIDs ...string) error {
-	return m.rebuild(tx, itemIDs, nil, nil, nil)
+	return m.rebuild(tx, itemIDs, nil, nil, nil, newTextCache())
 }
 
 // rebuild is Rebuild with the entries of some items already known; fresh
 // marks those of them the store holds nothing of.
-func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry, fresh map[string]bool, entryKeys map[EntryRef][]string) error {
+func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry, fresh map[string]bool, entryKeys map[EntryRef][]string, tc *textCache) error {
 	todo := map[string]bool{}
 	for _, id := range itemIDs {
 		todo[id] = true
@@ -66,7 +66,7 @@ func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry
 				}
 				continue
 			}
-			item, keys := m.build(id, kept, entryKeys)
+			item, keys := m.build(id, kept, entryKeys, tc)
 			records = append(records, &ItemRecord{Item: item, Keys: keys, Hidden: m.hide[id], Fresh: fresh[id]})
 		}
 		if err := tx.SaveItems(records); err != nil {

@@ -134,7 +134,7 @@ func TestTitleKeys(t *testing.T) {
 	m.titles = testTitler()
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
 	e := talkstream.Entry{Title: "Non-Imperative Network Programming", Published: day(2015, 9, 25)}
-	et := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: e})
+	et := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: e}, newTextCache())
 	n := "non imperative network programming"
 	if len(et.keys) != 1 || !strings.HasPrefix(et.keys[0], "title:"+n+"@") {
 		t.Fatalf("entryTitleOf = %q", et.keys)
@@ -166,7 +166,7 @@ func TestTitleKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: tt.entry}).keys
+			got := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: tt.entry}, newTextCache()).keys
 			if len(got) != len(tt.keys) {
 				t.Fatalf("keys %q, want %d starting %q", got, len(tt.keys), tt.keys)
 			}
