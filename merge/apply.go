@@ -96,7 +96,7 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 			se.Changed = entryDate(&e, now)
 		}
 		c := &change{se: se, prev: prev, keys: m.keysOf(se, a.texts)}
-		c.linked = m.linkedVideo(se)
+		c.linked = m.linkedVideo(se, a.texts)
 		c.title = m.entryTitleOf(se, a.texts)
 		a.entryKeys[se.Ref()] = append(sortedKeys(c.keys), c.title.keys...)
 		changes = append(changes, c)

@@ -144,7 +144,7 @@ func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[Entry
 			if item.Video != nil || isVideoSource != pass {
 				continue
 			}
-			if v, _ := entryVideo(&se.Entry); v != nil {
+			if v, _ := entryVideo(&se.Entry, tc); v != nil {
 				item.Video = v
 			}
 		}

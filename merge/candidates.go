@@ -93,7 +93,7 @@ func (a *applyState) titleCandidate(c *change) (*titleHit, string) {
 // thing itself (a podcast episode, a post about a talk) gives no key from
 // the recording its text links: linking is not being.
 func (m *Merger) keysOf(se *StoredEntry, tc *textCache) map[string]string {
-	keys := Keys(&se.Entry)
+	keys := keysWith(&se.Entry, tc)
 	if natureOf(m.sourceKind(se.SourceID), &se.Entry) == natureThing {
 		return keys
 	}
@@ -110,11 +110,11 @@ func (m *Merger) keysOf(se *StoredEntry, tc *textCache) map[string]string {
 
 // linkedVideo is the video key of the recording a post about it links,
 // or "".
-func (m *Merger) linkedVideo(se *StoredEntry) string {
+func (m *Merger) linkedVideo(se *StoredEntry, tc *textCache) string {
 	if natureOf(m.sourceKind(se.SourceID), &se.Entry) != natureAbout {
 		return ""
 	}
-	for k, why := range Keys(&se.Entry) {
+	for k, why := range keysWith(&se.Entry, tc) {
 		if strings.HasPrefix(k, keyVideo) && why == whyHTMLVideo {
 			return k
 		}

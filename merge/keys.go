@@ -189,7 +189,7 @@ const whyHTMLVideo = "the one video its HTML embeds or links"
 // a video link, enclosure or curated video link, else the single video its
 // HTML references. A post that references several videos (a roundup) is
 // about none of them.
-func entryVideo(e *talkstream.Entry) (*talkstream.Video, string) {
+func entryVideo(e *talkstream.Entry, tc *textCache) (*talkstream.Video, string) {
 	if e.Video != nil && e.Video.ID != "" {
 		return e.Video, "the feed's video id"
 	}
@@ -208,9 +208,10 @@ func entryVideo(e *talkstream.Entry) (*talkstream.Video, string) {
 			return v, "its enclosure"
 		}
 	}
-	vs := htmlVideos(e.Content + " " + e.Summary)
+	vs := tc.htmlVideos(e.Content, e.Summary)
 	if len(vs) == 1 {
-		return vs[0], whyHTMLVideo
+		v := *vs[0] // a copy: tc gives every reader of the same HTML the same videos
+		return &v, whyHTMLVideo
 	}
 	return nil, ""
 }
@@ -224,6 +225,11 @@ var keyedLinkRoles = map[talkstream.Role]bool{
 // Keys returns the cross-source keys of an entry, sorted, each with the
 // reason it was derived (for explain).
 func Keys(e *talkstream.Entry) map[string]string {
+	return keysWith(e, nil)
+}
+
+// keysWith is Keys with the videos of the entry's HTML read through tc.
+func keysWith(e *talkstream.Entry, tc *textCache) map[string]string {
 	keys := map[string]string{}
 	addURL := func(raw, why string) {
 		c := CanonicalURL(raw)
@@ -232,7 +238,7 @@ func Keys(e *talkstream.Entry) map[string]string {
 		}
 		keys[keyURL+c] = why
 	}
-	if v, why := entryVideo(e); v != nil {
+	if v, why := entryVideo(e, tc); v != nil {
 		keys[keyVideo+v.Provider+":"+v.ID] = why
 	}
 	addURL(e.Link, "its link")
