@@ -59,7 +59,7 @@ func benchTagItem() []StoredEntry {
 	return []StoredEntry{
 		{SourceID: "tube", EntryID: "yt:1", Role: talkstream.RoleVideo, FirstSeen: day, Changed: day, Entry: talkstream.Entry{
 			Title: "Unikernels in production - Anil Gazagnaire - FOSDEM 2019", Link: "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
-			Summary: "<p>Anil Gazagnaire on unikernels and TLS at FOSDEM 2019. Slides by agazagnaire.</p>" + b.String()[:8<<10],
+			Summary:   "<p>Anil Gazagnaire on unikernels and TLS at FOSDEM 2019. Slides by agazagnaire.</p>" + b.String()[:8<<10],
 			Published: day}},
 		{SourceID: "blog", EntryID: "post-1", Role: talkstream.RolePost, FirstSeen: day, Changed: day, Entry: talkstream.Entry{
 			Title: "Unikernels in production", Link: "https://blog.example.org/post-1", Summary: b.String(),

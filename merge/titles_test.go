@@ -198,3 +198,18 @@ func FuzzNormalizeTitle(f *testing.F) {
 		}
 	})
 }
+
+// FuzzFoldASCII compares fold's byte-by-byte path for ASCII text with the
+// rune-by-rune one every other text takes.
+func FuzzFoldASCII(f *testing.F) {
+	f.Add("Q&A: Don't stop -- A&&B  _x_ @avsm 2014")
+	f.Add("&lead & trail&")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isASCII(s) {
+			return
+		}
+		if got, want := foldASCII(s), foldRunes(s); got != want {
+			t.Errorf("foldASCII(%q) = %q, foldRunes %q", s, got, want)
+		}
+	})
+}
