@@ -72,8 +72,55 @@ func newAnchoredSearch(re *regexp.Regexp) *anchoredSearch {
 
 // find returns the leftmost match in t as regexp.FindStringIndex does;
 // ok is false when t's canon form does not keep its byte offsets, so that
-// the literals' occurrences cannot be placed in t.
+// the literals' occurrences cannot be placed in t, or when the runs read
+// too much (readSlack): then the caller scans.
 func (a *anchoredSearch) find(t *text) (loc []int, ok bool) {
+	starts, ok := a.starts(t)
+	if !ok {
+		return nil, false
+	}
+	r := budgetReader{left: len(t.s) + readSlack}
+	for _, s := range starts {
+		loc, spent := a.at(t.s, s, &r, false)
+		if spent {
+			return nil, false
+		}
+		if loc != nil {
+			return loc, true
+		}
+	}
+	return nil, true
+}
+
+// findAll returns the successive matches in t, with their submatches, as
+// regexp.FindAllStringSubmatchIndex(t.s, -1) does: each the leftmost
+// match from the end of the one before (a match holds a literal, so none
+// is empty); ok as for find.
+func (a *anchoredSearch) findAll(t *text) (locs [][]int, ok bool) {
+	starts, ok := a.starts(t)
+	if !ok {
+		return nil, false
+	}
+	r := budgetReader{left: len(t.s) + readSlack}
+	from := 0
+	for _, s := range starts {
+		if s < from {
+			continue
+		}
+		loc, spent := a.at(t.s, s, &r, true)
+		if spent {
+			return nil, false
+		}
+		if loc != nil {
+			locs = append(locs, loc)
+			from = loc[1]
+		}
+	}
+	return locs, true
+}
+
+// starts returns, in order, every place a match may start.
+func (a *anchoredSearch) starts(t *text) ([]int, bool) {
 	f := t.folded()
 	if !t.sameOffsets {
 		return nil, false
@@ -95,31 +142,34 @@ func (a *anchoredSearch) find(t *text) (loc []int, ok bool) {
 		}
 	}
 	slices.Sort(starts)
-	starts = slices.Compact(starts)
-	r := budgetReader{left: len(t.s) + readSlack}
-	for _, s := range starts {
-		if s == 0 {
-			r.Reset(t.s)
-			m := a.atZero.FindReaderIndex(&r)
-			if r.spent {
-				return nil, false
-			}
-			if m != nil {
-				return m, true
-			}
-			continue
-		}
-		_, w := utf8.DecodeLastRuneInString(t.s[:s])
-		r.Reset(t.s[s-w:])
-		m := a.atPrev.FindReaderIndex(&r)
-		if r.spent {
-			return nil, false
-		}
-		if m != nil {
-			return []int{s, s - w + m[1]}, true
+	return slices.Compact(starts), true
+}
+
+// at runs the pattern anchored at s in text, reading through r; the
+// match (with its submatches when sub) is in text's offsets. spent says
+// r's budget ran out, and the answer does not count.
+func (a *anchoredSearch) at(text string, s int, r *budgetReader, sub bool) (loc []int, spent bool) {
+	re, from := a.atZero, 0
+	if s > 0 {
+		_, w := utf8.DecodeLastRuneInString(text[:s])
+		re, from = a.atPrev, s-w
+	}
+	r.Reset(text[from:])
+	if sub {
+		loc = re.FindReaderSubmatchIndex(r)
+	} else {
+		loc = re.FindReaderIndex(r)
+	}
+	if r.spent || loc == nil {
+		return nil, r.spent
+	}
+	for i := range loc {
+		if loc[i] >= 0 {
+			loc[i] += from
 		}
 	}
-	return nil, true
+	loc[0] = s // not the rune before it, which atPrev consumed
+	return loc, false
 }
 
 // budgetReader reads runes until a byte budget shared by several reads is

@@ -1,6 +1,7 @@
 package merge
 
 import (
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -10,7 +11,8 @@ import (
 // anchoredTexts put the patterns' literals at the edges of a text, inside
 // words, beside non-ASCII letters and after runes whose fold is shorter.
 var anchoredTexts = []string{
-	"", "fosdem", "FOSDEM 2014", "xfosdem fosdem", "fosdemx", "at FOSDEM'14.", "Straße FOSDEM", "ÉCOLE fosdem",
+	"", "fosdem", "FOSDEM 2014", `<a href="https://youtu.be/x">a</a><iframe SRC='//player.vimeo.com/video/1'> data-src=x src=`,
+	"fosdemfosdem fosdem", "fsdem fosdem fosxdem", "hrefsrc=1 src = 2", "xfosdem fosdem", "fosdemx", "at FOSDEM'14.", "Straße FOSDEM", "ÉCOLE fosdem",
 	"ſ fosdem", "\u212a fosdem", "strange loop", "strangeloop", "Strange  Loop", "ocaml  \n workshop", "OCaml workshopx OCaml Workshop",
 	"hack retreat", "mirageos   retreat", "hackretreat", "CVE-2014-0160", "cve-201", "advisory", "_fosdem", "fosdem_",
 	"Anil Madhavapeddy", "by avsm.", "foo@avsm", "anil", "Zoë avsm", "\xff\xfefosdem", "fos\xffdem fosdem", "xen xenapi xapi",
@@ -20,7 +22,8 @@ var anchoredTexts = []string{
 func TestAnchoredSearchIsFindStringIndex(t *testing.T) {
 	patterns := append(slices.Clone(prefilterPatterns), `(?i)\bocaml\s+workshop\b`, `(?i)\b(hack|mirageos)\s+retreat\b`,
 		`(?i)\bsecurity\b|\badvisory\b|\bcve-\d{4}`, `(?i)\bv?\d+\.\d+(\.\d+)?\b.*\breleased?\b`, `(?m)^fosdem$`, `\Afosdem`,
-		`(?i)(?:^|\W)fosdem`, `(?i)\Bosdem`, `(?i)fos(?:dem)?`, `(?i)[a-z]{2,3}dem`, `(?s).{0,5}dem`, `\Qfos(dem`)
+		`(?i)(?:^|\W)fosdem`, `(?i)\Bosdem`, `(?i)fos(?:dem)?`, `(?i)[a-z]{2,3}dem`, `(?s).{0,5}dem`, `\Qfos(dem`,
+		videoInHTML.String(), `(?i)(f)(o)?s(x)?dem`)
 	for _, p := range patterns {
 		re := regexp.MustCompile(p)
 		m := newMatcher(re)
@@ -31,6 +34,9 @@ func TestAnchoredSearchIsFindStringIndex(t *testing.T) {
 			}
 			if got := m.matchString(newText(s)); got != (want != nil) {
 				t.Errorf("%q in %q: matchString %v, want %v", p, s, got, want != nil)
+			}
+			if got, want := m.findAllStringSubmatch(newText(s)), re.FindAllStringSubmatch(s, -1); !reflect.DeepEqual(got, want) {
+				t.Errorf("%q in %q: all matches %q, FindAllStringSubmatch %q", p, s, got, want)
 			}
 		}
 	}
@@ -88,6 +94,7 @@ func FuzzAnchoredSearch(f *testing.F) {
 		f.Add(p, "FOSDEM ſ \u212a Straße unikernels at fosdem"+strings.Repeat(" x", 3))
 	}
 	f.Add(`(?i)\b(hack|mirageos)\s+retreat\b`, "a hack  retreat")
+	f.Add(videoInHTML.String(), `<a href="https://youtu.be/x">a</a><iframe SRC='//player.vimeo.com/video/1'>`)
 	f.Fuzz(func(t *testing.T, pattern, s string) {
 		re, err := regexp.Compile(pattern)
 		if err != nil {
@@ -97,6 +104,9 @@ func FuzzAnchoredSearch(f *testing.F) {
 		want := re.FindStringIndex(s)
 		if got := m.findStringIndex(newText(s)); !slices.Equal(got, want) {
 			t.Errorf("%q in %q: got %v, FindStringIndex %v", pattern, s, got, want)
+		}
+		if got, want := m.findAllStringSubmatch(newText(s)), re.FindAllStringSubmatch(s, -1); !reflect.DeepEqual(got, want) {
+			t.Errorf("%q in %q: all matches %q, FindAllStringSubmatch %q", pattern, s, got, want)
 		}
 	})
 }

@@ -135,6 +135,10 @@ const (
 // videoInHTML finds video URLs in links and iframes of an entry's HTML.
 var videoInHTML = regexp.MustCompile(`(?i)(?:href|src|data-src)\s*=\s*["']?([^"'\s>]+)`)
 
+// videoLinks tries videoInHTML only at the attributes' names (anchored.go),
+// not at every byte of a 20 KB post.
+var videoLinks = newMatcher(videoInHTML)
+
 // mentionsVideoHost is a cheap test that skips the attribute scan for the
 // many posts that reference no video platform at all. PeerTube runs on any
 // host, so its paths are what is looked for.
@@ -171,7 +175,7 @@ func htmlVideos(html string) []*talkstream.Video {
 	}
 	var out []*talkstream.Video
 	seen := map[string]bool{}
-	for _, m := range videoInHTML.FindAllStringSubmatch(html, -1) {
+	for _, m := range videoLinks.findAllStringSubmatch(newText(html)) {
 		v := talkstream.ParseVideoURL(strings.ReplaceAll(m[1], "&amp;", "&"))
 		if v == nil || seen[v.Provider+v.ID] {
 			continue

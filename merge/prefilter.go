@@ -116,6 +116,31 @@ func (m matcher) findStringIndex(t *text) []int {
 	return m.re.FindStringIndex(t.s)
 }
 
+// findAllStringSubmatch is regexp.FindAllStringSubmatch(t.s, -1).
+func (m matcher) findAllStringSubmatch(t *text) [][]string {
+	if m.re == nil || !m.possible(t) {
+		return nil
+	}
+	if m.anchored == nil {
+		return m.re.FindAllStringSubmatch(t.s, -1)
+	}
+	locs, ok := m.anchored.findAll(t)
+	if !ok {
+		return m.re.FindAllStringSubmatch(t.s, -1)
+	}
+	var out [][]string
+	for _, loc := range locs {
+		sub := make([]string, len(loc)/2)
+		for i := range sub {
+			if loc[2*i] >= 0 {
+				sub[i] = t.s[loc[2*i]:loc[2*i+1]]
+			}
+		}
+		out = append(out, sub)
+	}
+	return out
+}
+
 func (m matcher) findString(t *text) string {
 	if loc := m.findStringIndex(t); loc != nil {
 		return t.s[loc[0]:loc[1]]
