@@ -13,7 +13,8 @@ import (
 // first checks a necessary condition that costs a substring search: the
 // text must contain one of the literals the pattern cannot match without
 // (compared case-folded), derived from the pattern's syntax tree. Only then
-// does the regular expression run.
+// does the regular expression run, and where it can, only at the places a
+// match may start (anchored.go).
 
 // matcher is a regular expression with its literal prefilter.
 type matcher struct {
@@ -45,7 +46,8 @@ type text struct {
 	// an offset in one is the same place in the other.
 	sameOffsets bool
 	words       string // " " + fold(s) + " ", made when first needed
-	// names: the speakers words names, found by namesBy (Merger.namesIn)
+	// names: the speakers the text names, as namesBy found them
+	// (Merger.namesIn)
 	names   *namesFound
 	namesBy *wordIndex
 }
@@ -96,12 +98,15 @@ func (m matcher) possible(t *text) bool {
 }
 
 func (m matcher) matchString(t *text) bool {
-	if m.anchored != nil && m.re != nil && m.possible(t) {
+	if m.re == nil || !m.possible(t) {
+		return false
+	}
+	if m.anchored != nil {
 		if loc, ok := m.anchored.find(t); ok {
 			return loc != nil
 		}
 	}
-	return m.re != nil && m.possible(t) && m.re.MatchString(t.s)
+	return m.re.MatchString(t.s)
 }
 
 func (m matcher) findStringIndex(t *text) []int {
