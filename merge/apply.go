@@ -95,9 +95,9 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 			se.FirstSeen = now
 			se.Changed = entryDate(&e, now)
 		}
-		c := &change{se: se, prev: prev, keys: m.keysOf(se)}
-		c.linked = m.linkedVideo(se)
-		c.title = m.entryTitleOf(se)
+		c := &change{se: se, prev: prev, keys: m.keysOf(se, a.texts)}
+		c.linked = m.linkedVideo(se, a.texts)
+		c.title = m.entryTitleOf(se, a.texts)
 		a.entryKeys[se.Ref()] = append(sortedKeys(c.keys), c.title.keys...)
 		changes = append(changes, c)
 	}
@@ -135,6 +135,7 @@ type applyState struct {
 	// entryKeys remembers the keys of each changed entry, so that
 	// building its item does not scan and normalise it again.
 	entryKeys map[EntryRef][]string
+	texts     *textCache // the texts this Apply reads, each derived once
 }
 
 type titleHit struct {
@@ -158,6 +159,7 @@ func newApplyState(m *Merger, tx Tx) *applyState {
 		moved:   map[string]string{},
 		next:    newItemBase,
 		dirty:   map[string]bool{},
+		texts:   newTextCache(),
 	}
 }
 
@@ -444,5 +446,5 @@ func (a *applyState) finish() error {
 	if err := a.flush(); err != nil {
 		return err
 	}
-	return a.m.rebuild(a.tx, ids, known, fresh, a.entryKeys)
+	return a.m.rebuild(a.tx, ids, known, fresh, a.entryKeys, a.texts)
 }

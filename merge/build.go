@@ -34,11 +34,11 @@ func (m *Merger) sourceKind(sourceID string) talkstream.SourceKind {
 // Build derives an item from its entries. It is a pure function of the
 // entries and the options, so rebuilding an unchanged item changes nothing.
 func (m *Merger) Build(itemID string, entries []StoredEntry) (*talkstream.Item, []string) {
-	return m.build(itemID, entries, nil)
+	return m.build(itemID, entries, nil, newTextCache())
 }
 
 // build is Build with the keys of some entries already known.
-func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[EntryRef][]string) (*talkstream.Item, []string) {
+func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[EntryRef][]string, tc *textCache) (*talkstream.Item, []string) {
 	es := append([]StoredEntry(nil), entries...)
 	sort.SliceStable(es, func(i, j int) bool {
 		a, b := es[i], es[j]
@@ -65,10 +65,10 @@ func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[Entry
 			}
 			continue
 		}
-		for k, why := range m.keysOf(&se) {
+		for k, why := range m.keysOf(&se, tc) {
 			keys[k] = why
 		}
-		for _, k := range m.entryTitleOf(&se).keys {
+		for _, k := range m.entryTitleOf(&se, tc).keys {
 			keys[k] = "title"
 		}
 	}
@@ -144,7 +144,7 @@ func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[Entry
 			if item.Video != nil || isVideoSource != pass {
 				continue
 			}
-			if v, _ := entryVideo(&se.Entry); v != nil {
+			if v, _ := entryVideo(&se.Entry, tc); v != nil {
 				item.Video = v
 			}
 		}
@@ -167,7 +167,7 @@ func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[Entry
 		}
 	}
 
-	m.tag(item, ranked, &best)
+	m.tag(item, ranked, &best, tc)
 	return item, sortedKeys(keys)
 }
 

@@ -92,8 +92,8 @@ func (a *applyState) titleCandidate(c *change) (*titleHit, string) {
 // keysOf returns an entry's URL and video keys. An entry that is not the
 // thing itself (a podcast episode, a post about a talk) gives no key from
 // the recording its text links: linking is not being.
-func (m *Merger) keysOf(se *StoredEntry) map[string]string {
-	keys := Keys(&se.Entry)
+func (m *Merger) keysOf(se *StoredEntry, tc *textCache) map[string]string {
+	keys := keysWith(&se.Entry, tc)
 	if natureOf(m.sourceKind(se.SourceID), &se.Entry) == natureThing {
 		return keys
 	}
@@ -101,7 +101,7 @@ func (m *Merger) keysOf(se *StoredEntry) map[string]string {
 		if strings.HasPrefix(k, keyVideo) && why == whyHTMLVideo {
 			delete(keys, k)
 			if natureOf(m.sourceKind(se.SourceID), &se.Entry) == natureAbout {
-				keys[aboutKey(k)+evidenceSep+m.evidenceOf(se).encode()] = "the recording it is about, which its HTML links"
+				keys[aboutKey(k)+evidenceSep+m.evidenceOf(se, tc).encode()] = "the recording it is about, which its HTML links"
 			}
 		}
 	}
@@ -110,11 +110,11 @@ func (m *Merger) keysOf(se *StoredEntry) map[string]string {
 
 // linkedVideo is the video key of the recording a post about it links,
 // or "".
-func (m *Merger) linkedVideo(se *StoredEntry) string {
+func (m *Merger) linkedVideo(se *StoredEntry, tc *textCache) string {
 	if natureOf(m.sourceKind(se.SourceID), &se.Entry) != natureAbout {
 		return ""
 	}
-	for k, why := range Keys(&se.Entry) {
+	for k, why := range keysWith(&se.Entry, tc) {
 		if strings.HasPrefix(k, keyVideo) && why == whyHTMLVideo {
 			return k
 		}
@@ -143,7 +143,7 @@ func (a *applyState) speakerPosts(c *change, found map[string]KeyOwner, why map[
 		if err != nil {
 			return err
 		}
-		ev := a.m.evidenceOf(c.se)
+		ev := a.m.evidenceOf(c.se, a.texts)
 		if len(ev.speakers) > 0 && len(speakers) > 0 && !intersects(ev.speakers, speakers) {
 			reject(id, fmt.Sprintf("no author of this post speaks in it (%s; %s)", strings.Join(ev.speakers, ", "), strings.Join(speakers, ", ")))
 			return nil
@@ -159,7 +159,7 @@ func (a *applyState) speakerPosts(c *change, found map[string]KeyOwner, why map[
 		}
 		for _, h := range a.abouts[aboutKey(k)] {
 			if ev == nil {
-				e := a.m.evidenceOf(c.se)
+				e := a.m.evidenceOf(c.se, a.texts)
 				ev = &e
 			}
 			id := a.resolve(h.item)
@@ -189,7 +189,7 @@ func (a *applyState) speakersOf(itemID string) ([]string, error) {
 	}
 	var out []string
 	for i := range es {
-		for _, sp := range a.m.evidenceOf(&es[i]).speakers {
+		for _, sp := range a.m.evidenceOf(&es[i], a.texts).speakers {
 			if !slices.Contains(out, sp) {
 				out = append(out, sp)
 			}

@@ -19,8 +19,8 @@ const describeHTML = 8 << 10
 // describe is the text tags are derived from: the summary, else the
 // opening of the content (many feeds, the MirageOS blog's among them,
 // have no summary).
-func describe(summary, content string) string {
-	if s := strings.TrimSpace(plain(summary)); s != "" {
+func describe(c *textCache, summary, content string) string {
+	if s := strings.TrimSpace(c.plain(summary)); s != "" {
 		return s
 	}
 	// The opening is all that is kept: read the first part of a long body
@@ -33,15 +33,15 @@ func describe(summary, content string) string {
 		}
 		content = content[:cut]
 	}
-	c := strings.Join(strings.Fields(plain(content)), " ")
-	if len(c) > describeLen {
-		cut := strings.LastIndexByte(c[:describeLen], ' ')
+	d := strings.Join(strings.Fields(c.plain(content)), " ")
+	if len(d) > describeLen {
+		cut := strings.LastIndexByte(d[:describeLen], ' ')
 		if cut <= 0 {
 			cut = describeLen
 		}
-		c = c[:cut]
+		d = d[:cut]
 	}
-	return c
+	return d
 }
 
 // plain turns HTML into text for matching; it is not a sanitiser.

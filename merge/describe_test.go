@@ -16,7 +16,7 @@ func TestDescribeLongBody(t *testing.T) {
 	body := b.String()
 	whole := strings.Join(strings.Fields(plain(body)), " ")
 	whole = whole[:strings.LastIndexByte(whole[:describeLen], ' ')]
-	if got := describe("", body); got != whole {
+	if got := describe(newTextCache(), "", body); got != whole {
 		t.Errorf("describe of a long body:\n%q\nwant the opening of the whole body's text:\n%q", got, whole)
 	}
 }

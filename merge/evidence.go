@@ -203,16 +203,16 @@ var recordingRoles = map[talkstream.Role]bool{
 // event and year its curated event, title (or, for a recording, its
 // description) names, and the configured speakers of its source, curator,
 // authors and title (or recording's description).
-func (m *Merger) evidenceOf(se *StoredEntry) evidence {
+func (m *Merger) evidenceOf(se *StoredEntry, tc *textCache) evidence {
 	e := &se.Entry
 	kind := m.sourceKind(se.SourceID)
 	ev := evidence{id: hashStrings(se.SourceID, se.EntryID)[:8], nature: natureOf(kind, e)}
 	if kind == talkstream.SourceBlog || kind == talkstream.SourcePerson {
 		ev.src = se.SourceID // a channel may upload a talk again; a blog lists a post once
 	}
-	texts := []*text{newText(e.Event), newText(e.Title)}
+	texts := []*text{tc.text(e.Event), tc.text(e.Title)}
 	if recordingRoles[se.Role] {
-		texts = append(texts, newText(plain(e.Summary)))
+		texts = append(texts, tc.text(tc.plain(e.Summary)))
 	}
 	for _, t := range texts {
 		if t.s == "" {
@@ -251,8 +251,8 @@ func (m *Merger) evidenceOf(se *StoredEntry) evidence {
 		}
 	}
 	for _, t := range texts {
-		for _, sm := range m.speakers {
-			if sm.find(t) != "" {
+		for i, sm := range m.speakers {
+			if m.speakerNamed(t, i) != "" {
 				add(sm.id)
 			}
 		}

@@ -98,8 +98,8 @@ func TestSpeakerFolding(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {
 			got := ""
-			for _, sm := range m.speakers {
-				if sm.find(newText(tt.text)) != "" {
+			for i, sm := range m.speakers {
+				if m.speakerNamed(newText(tt.text), i) != "" {
 					got = sm.id
 				}
 			}

@@ -135,6 +135,10 @@ const (
 // videoInHTML finds video URLs in links and iframes of an entry's HTML.
 var videoInHTML = regexp.MustCompile(`(?i)(?:href|src|data-src)\s*=\s*["']?([^"'\s>]+)`)
 
+// videoLinks tries videoInHTML only at the attributes' names (anchored.go),
+// not at every byte of a 20 KB post.
+var videoLinks = newMatcher(videoInHTML)
+
 // mentionsVideoHost is a cheap test that skips the attribute scan for the
 // many posts that reference no video platform at all. PeerTube runs on any
 // host, so its paths are what is looked for.
@@ -171,7 +175,7 @@ func htmlVideos(html string) []*talkstream.Video {
 	}
 	var out []*talkstream.Video
 	seen := map[string]bool{}
-	for _, m := range videoInHTML.FindAllStringSubmatch(html, -1) {
+	for _, m := range videoLinks.findAllStringSubmatch(newText(html)) {
 		v := talkstream.ParseVideoURL(strings.ReplaceAll(m[1], "&amp;", "&"))
 		if v == nil || seen[v.Provider+v.ID] {
 			continue
@@ -189,7 +193,7 @@ const whyHTMLVideo = "the one video its HTML embeds or links"
 // a video link, enclosure or curated video link, else the single video its
 // HTML references. A post that references several videos (a roundup) is
 // about none of them.
-func entryVideo(e *talkstream.Entry) (*talkstream.Video, string) {
+func entryVideo(e *talkstream.Entry, tc *textCache) (*talkstream.Video, string) {
 	if e.Video != nil && e.Video.ID != "" {
 		return e.Video, "the feed's video id"
 	}
@@ -208,9 +212,10 @@ func entryVideo(e *talkstream.Entry) (*talkstream.Video, string) {
 			return v, "its enclosure"
 		}
 	}
-	vs := htmlVideos(e.Content + " " + e.Summary)
+	vs := tc.htmlVideos(e.Content, e.Summary)
 	if len(vs) == 1 {
-		return vs[0], whyHTMLVideo
+		v := *vs[0] // a copy: tc gives every reader of the same HTML the same videos
+		return &v, whyHTMLVideo
 	}
 	return nil, ""
 }
@@ -224,6 +229,11 @@ var keyedLinkRoles = map[talkstream.Role]bool{
 // Keys returns the cross-source keys of an entry, sorted, each with the
 // reason it was derived (for explain).
 func Keys(e *talkstream.Entry) map[string]string {
+	return keysWith(e, nil)
+}
+
+// keysWith is Keys with the videos of the entry's HTML read through tc.
+func keysWith(e *talkstream.Entry, tc *textCache) map[string]string {
 	keys := map[string]string{}
 	addURL := func(raw, why string) {
 		c := CanonicalURL(raw)
@@ -232,7 +242,7 @@ func Keys(e *talkstream.Entry) map[string]string {
 		}
 		keys[keyURL+c] = why
 	}
-	if v, why := entryVideo(e); v != nil {
+	if v, why := entryVideo(e, tc); v != nil {
 		keys[keyVideo+v.Provider+":"+v.ID] = why
 	}
 	addURL(e.Link, "its link")

@@ -76,7 +76,7 @@ func kindOfURL(raw string) (talkstream.Kind, string) {
 
 // kindSignals lists every signal of an item's entries in the order of
 // strength. es is in priority order; summary is the item's.
-func (m *Merger) kindSignals(item *talkstream.Item, es []StoredEntry, summary string, rule kindSignal) []kindSignal {
+func (m *Merger) kindSignals(item *talkstream.Item, es []StoredEntry, summary string, rule kindSignal, tc *textCache) []kindSignal {
 	var out []kindSignal
 	add := func(k talkstream.Kind, why string) { out = append(out, kindSignal{k, why}) }
 	ref := func(se *StoredEntry) string { return se.SourceID + "/" + se.EntryID }
@@ -127,7 +127,7 @@ func (m *Merger) kindSignals(item *talkstream.Item, es []StoredEntry, summary st
 	// Words in a title say more than words in a summary, and more than
 	// how a site files its posts.
 	for i := range es {
-		title := newText(es[i].Entry.Title)
+		title := tc.text(es[i].Entry.Title)
 		for _, kw := range kindWords {
 			if w := kw.re.findString(title); w != "" {
 				add(kw.kind, fmt.Sprintf("the word %q in the title of %s", w, ref(&es[i])))
@@ -142,7 +142,7 @@ func (m *Merger) kindSignals(item *talkstream.Item, es []StoredEntry, summary st
 			}
 		}
 	}
-	if w := firstKindWord(newText(summary)); w.kind != "" {
+	if w := firstKindWord(tc.text(summary)); w.kind != "" {
 		if posts {
 			add("", fmt.Sprintf("the word %q in the summary: a post's summary talks about other things", w.word))
 		} else {

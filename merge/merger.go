@@ -11,6 +11,7 @@ import (
 type Merger struct {
 	sources    map[string]*talkstream.Source
 	speakers   []speakerMatcher
+	words      *wordIndex // the speakers' names by first word
 	events     []Event
 	eventMatch []matcher // events[i].Match with its prefilter
 	rules      []Rule
@@ -42,6 +43,7 @@ func New(opts Options) *Merger {
 	for _, sp := range opts.Speakers {
 		m.speakers = append(m.speakers, newSpeakerMatcher(sp))
 	}
+	m.words = newWordIndex(m.speakers)
 	for _, ev := range opts.Events {
 		m.eventMatch = append(m.eventMatch, newMatcher(ev.Match))
 	}

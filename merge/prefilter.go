@@ -13,12 +13,14 @@ import (
 // first checks a necessary condition that costs a substring search: the
 // text must contain one of the literals the pattern cannot match without
 // (compared case-folded), derived from the pattern's syntax tree. Only then
-// does the regular expression run.
+// does the regular expression run, and where it can, only at the places a
+// match may start (anchored.go).
 
 // matcher is a regular expression with its literal prefilter.
 type matcher struct {
-	re   *regexp.Regexp
-	lits []string // case-folded (canon); nil when the pattern has no required literal
+	re       *regexp.Regexp
+	lits     []string        // case-folded (canon); nil when the pattern has no required literal
+	anchored *anchoredSearch // nil when it cannot be used (anchored.go)
 }
 
 func newMatcher(re *regexp.Regexp) matcher {
@@ -26,6 +28,7 @@ func newMatcher(re *regexp.Regexp) matcher {
 	if re == nil {
 		return m
 	}
+	m.anchored = newAnchoredSearch(re)
 	if tree, err := syntax.Parse(re.String(), syntax.Perl); err == nil {
 		if lits, ok := required(tree.Simplify()); ok {
 			m.lits = lits
@@ -39,7 +42,14 @@ type text struct {
 	s     string
 	canon string
 	done  bool
-	words string // " " + fold(s) + " ", made when first needed
+	// sameOffsets: every rune of canon takes the bytes it takes in s, so
+	// an offset in one is the same place in the other.
+	sameOffsets bool
+	words       string // " " + fold(s) + " ", made when first needed
+	// names: the speakers the text names, as namesBy found them
+	// (Merger.namesIn)
+	names   *namesFound
+	namesBy *wordIndex
 }
 
 // foldedWords is the text folded (fold) between spaces, for whole-word
@@ -67,7 +77,8 @@ func newText(s string) *text { return &text{s: s} }
 
 func (t *text) folded() string {
 	if !t.done {
-		t.canon, t.done = canon(t.s), true
+		t.canon, t.sameOffsets = canonOffsets(t.s)
+		t.done = true
 	}
 	return t.canon
 }
@@ -87,14 +98,52 @@ func (m matcher) possible(t *text) bool {
 }
 
 func (m matcher) matchString(t *text) bool {
-	return m.re != nil && m.possible(t) && m.re.MatchString(t.s)
+	if m.re == nil || !m.possible(t) {
+		return false
+	}
+	if m.anchored != nil {
+		if loc, ok := m.anchored.find(t); ok {
+			return loc != nil
+		}
+	}
+	return m.re.MatchString(t.s)
 }
 
 func (m matcher) findStringIndex(t *text) []int {
 	if m.re == nil || !m.possible(t) {
 		return nil
 	}
+	if m.anchored != nil {
+		if loc, ok := m.anchored.find(t); ok {
+			return loc
+		}
+	}
 	return m.re.FindStringIndex(t.s)
+}
+
+// findAllStringSubmatch is regexp.FindAllStringSubmatch(t.s, -1).
+func (m matcher) findAllStringSubmatch(t *text) [][]string {
+	if m.re == nil || !m.possible(t) {
+		return nil
+	}
+	if m.anchored == nil {
+		return m.re.FindAllStringSubmatch(t.s, -1)
+	}
+	locs, ok := m.anchored.findAll(t)
+	if !ok {
+		return m.re.FindAllStringSubmatch(t.s, -1)
+	}
+	var out [][]string
+	for _, loc := range locs {
+		sub := make([]string, len(loc)/2)
+		for i := range sub {
+			if loc[2*i] >= 0 {
+				sub[i] = t.s[loc[2*i]:loc[2*i+1]]
+			}
+		}
+		out = append(out, sub)
+	}
+	return out
 }
 
 func (m matcher) findString(t *text) string {
@@ -109,14 +158,7 @@ func (m matcher) findString(t *text) string {
 // sign all become "K"), so that a case-insensitive literal is found in a
 // canon text by plain substring search, and a case-sensitive one too.
 func canon(s string) string {
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
+	if isASCII(s) {
 		return strings.ToUpper(s)
 	}
 	var b strings.Builder
@@ -125,6 +167,37 @@ func canon(s string) string {
 		b.WriteRune(foldMin(r))
 	}
 	return b.String()
+}
+
+// canonOffsets is canon(s), and whether every rune of it takes as many
+// bytes as the rune of s it came from (false for the few runes whose
+// smallest fold is shorter, "ſ" for "S", and for invalid UTF-8).
+func canonOffsets(s string) (string, bool) {
+	c := canon(s)
+	if len(c) != len(s) {
+		return c, false
+	}
+	if isASCII(s) {
+		return c, true // canon upper-cased it byte for byte
+	}
+	for i, j := 0, 0; i < len(s); {
+		_, w := utf8.DecodeRuneInString(s[i:])
+		_, wc := utf8.DecodeRuneInString(c[j:])
+		if w != wc {
+			return c, false
+		}
+		i, j = i+w, j+wc
+	}
+	return c, true
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 func foldMin(r rune) rune {

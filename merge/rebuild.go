@@ -6,12 +6,15 @@ package merge
 // rebuilt too), and entries whose split rule was removed go back to the
 // item they came from.
 func (m *Merger) Rebuild(tx Tx, itemIDs ...string) error {
-	return m.rebuild(tx, itemIDs, nil, nil, nil)
+	return m.rebuild(tx, itemIDs, nil, nil, nil, nil)
 }
 
 // rebuild is Rebuild with the entries of some items already known; fresh
-// marks those of them the store holds nothing of.
-func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry, fresh map[string]bool, entryKeys map[EntryRef][]string) error {
+// marks those of them the store holds nothing of. tc holds the texts an
+// Apply has read already; without one (Rebuild, a thousand items at a
+// time), each item reads its texts through a cache of its own, so that
+// no more than one item's are held at once.
+func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry, fresh map[string]bool, entryKeys map[EntryRef][]string, tc *textCache) error {
 	todo := map[string]bool{}
 	for _, id := range itemIDs {
 		todo[id] = true
@@ -66,7 +69,11 @@ func (m *Merger) rebuild(tx Tx, itemIDs []string, known map[string][]StoredEntry
 				}
 				continue
 			}
-			item, keys := m.build(id, kept, entryKeys)
+			itc := tc
+			if itc == nil {
+				itc = newTextCache()
+			}
+			item, keys := m.build(id, kept, entryKeys, itc)
 			records = append(records, &ItemRecord{Item: item, Keys: keys, Hidden: m.hide[id], Fresh: fresh[id]})
 		}
 		if err := tx.SaveItems(records); err != nil {

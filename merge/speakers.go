@@ -30,16 +30,32 @@ func newSpeakerMatcher(sp Speaker) speakerMatcher {
 	return sm
 }
 
-// find returns the name or alias of the speaker that the text names
-// (folded), or "".
-func (sm *speakerMatcher) find(t *text) string {
-	f := t.foldedWords()
-	for _, w := range sm.words {
-		if strings.Contains(f, w) {
-			return strings.TrimSpace(w)
-		}
+// namesIn says which speakers a text names, read once per text with the
+// Merger's word index (wordindex.go).
+func (m *Merger) namesIn(t *text) *namesFound {
+	if t.namesBy != m.words {
+		nf := m.words.scan(t.foldedWords())
+		t.names, t.namesBy = &nf, m.words
+	}
+	return t.names
+}
+
+// speakerNamed returns the first of speaker i's name and aliases that
+// the text names (folded), or "".
+func (m *Merger) speakerNamed(t *text, i int) string {
+	if k := m.namesIn(t).named[i]; k >= 0 {
+		return strings.TrimSpace(m.speakers[i].words[k])
 	}
 	return ""
+}
+
+// speakerNamedSpeaking is findSpeaking for speaker i, skipped for texts
+// in which no word starts with one of its names.
+func (m *Merger) speakerNamedSpeaking(t *text, i int) string {
+	if !m.namesIn(t).started[i] {
+		return ""
+	}
+	return m.speakers[i].findSpeaking(t)
 }
 
 // speakingAfter and speakingBefore are the words around a name that say

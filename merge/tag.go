@@ -32,8 +32,8 @@ type snippet struct {
 
 // tag sets kind, speakers, event and tags, and records why. es is in
 // priority order (byPriority); best is the entry the title came from.
-func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry) {
-	summary := describe(item.Summary, item.Content)
+func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry, tc *textCache) {
+	summary := describe(tc, item.Summary, item.Content)
 	var cats []string
 	for _, se := range es {
 		cats = append(cats, se.Entry.Categories...)
@@ -46,32 +46,33 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry)
 	var strong, weak []snippet
 	for _, se := range es {
 		if se.Entry.Event != "" {
-			strong = append(strong, snippet{"event of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Event)})
+			strong = append(strong, snippet{"event of " + se.SourceID + "/" + se.EntryID, tc.text(se.Entry.Event)})
 		}
 	}
-	strong = append(strong, snippet{"title", newText(item.Title)})
+	strong = append(strong, snippet{"title", tc.text(item.Title)})
 	for _, se := range es {
 		if se.Entry.Title != "" && se.Entry.Title != item.Title {
-			strong = append(strong, snippet{"title of " + se.SourceID + "/" + se.EntryID, newText(se.Entry.Title)})
+			strong = append(strong, snippet{"title of " + se.SourceID + "/" + se.EntryID, tc.text(se.Entry.Title)})
 		}
 	}
 	for i := range es {
 		se := &es[i]
-		what := "summary of " + se.SourceID + "/" + se.EntryID
-		s := describe(se.Entry.Summary, se.Entry.Content)
+		var what, s string
 		if se.EntryID == best.EntryID && se.SourceID == best.SourceID {
 			what, s = "summary", summary
+		} else {
+			what, s = "summary of "+se.SourceID+"/"+se.EntryID, describe(tc, se.Entry.Summary, se.Entry.Content)
 		}
 		if s == "" {
 			continue
 		}
 		switch nat := natureOf(m.sourceKind(se.SourceID), &se.Entry); {
 		case recordingRoles[se.Role] && nat == natureThing:
-			strong = append(strong, snippet{what, newText(s)})
+			strong = append(strong, snippet{what, tc.text(s)})
 		case nat == natureThing:
-			weak = append(weak, snippet{what, newText(s)})
+			weak = append(weak, snippet{what, tc.text(s)})
 		default: // the people an episode's notes or a recap names speak elsewhere
-			weak = append(weak, snippet{what + " (" + nat.describe() + ")", newText(s)})
+			weak = append(weak, snippet{what + " (" + nat.describe() + ")", tc.text(s)})
 		}
 	}
 
@@ -95,7 +96,7 @@ func (m *Merger) tag(item *talkstream.Item, es []StoredEntry, best *StoredEntry)
 			rule = kindSignal{r.Kind, "rule " + r.Match.String()}
 		}
 	}
-	kind, kindWhy, rejected := decideKind(m.kindSignals(item, es, summary, rule))
+	kind, kindWhy, rejected := decideKind(m.kindSignals(item, es, summary, rule, tc))
 	item.Kind = kind
 	item.Why = append(item.Why, "kind "+string(item.Kind)+": "+kindWhy)
 	for _, r := range rejected {
@@ -227,20 +228,27 @@ func (m *Merger) tagSpeakers(item *talkstream.Item, es []StoredEntry, strong, we
 		}
 	}
 	for _, sn := range strong {
-		for _, sm := range m.speakers {
-			if w := sm.find(sn.text); w != "" {
+		for i, sm := range m.speakers {
+			if w := m.speakerNamed(sn.text, i); w != "" {
 				addSpeaker(sm.id, fmt.Sprintf("%q in the %s", w, sn.what))
 			}
 		}
 	}
 	for _, sn := range weak {
-		for _, sm := range m.speakers {
+		// Names in an episode's notes or a recap (what ends in its nature)
+		// are only reported, whether or not they speak.
+		reportOnly := strings.HasSuffix(sn.what, ")")
+		for i, sm := range m.speakers {
 			if _, ok := speakers[sm.id]; ok {
 				continue
 			}
-			if w := sm.findSpeaking(sn.text); w != "" && !strings.HasSuffix(sn.what, ")") {
+			w := ""
+			if !reportOnly {
+				w = m.speakerNamedSpeaking(sn.text, i)
+			}
+			if w != "" {
 				addSpeaker(sm.id, fmt.Sprintf("%q speaking in the %s", w, sn.what))
-			} else if sm.find(sn.text) != "" {
+			} else if m.speakerNamed(sn.text, i) != "" {
 				rejected = append(rejected, fmt.Sprintf("%s, named in the %s: a name a post mentions is not a speaker", sm.id, sn.what))
 			}
 		}

@@ -104,9 +104,9 @@ type entryTitle struct {
 // normalised one and the loosely normalised one when each is specific,
 // and then the folded title, each once; none when the title is too
 // generic either way.
-func (t *titler) forms(e *talkstream.Entry) []string {
+func (t *titler) forms(e *talkstream.Entry, tc *textCache) []string {
 	extra := append(append([]string(nil), e.Authors...), e.Speakers...)
-	context := plain(e.Summary)
+	context := tc.plain(e.Summary)
 	var out []string
 	if n, ok := t.normalize(e.Title, extra, context, false); ok {
 		out = append(out, n)
@@ -121,16 +121,16 @@ func (t *titler) forms(e *talkstream.Entry) []string {
 }
 
 // entryTitleOf returns an entry's title forms, evidence and keys.
-func (m *Merger) entryTitleOf(se *StoredEntry) entryTitle {
+func (m *Merger) entryTitleOf(se *StoredEntry, tc *textCache) entryTitle {
 	d := titleDate(&se.Entry)
 	if d.IsZero() || m.window < 0 {
 		return entryTitle{}
 	}
-	et := entryTitle{forms: m.titles.forms(&se.Entry), day: unixDay(d)}
+	et := entryTitle{forms: m.titles.forms(&se.Entry, tc), day: unixDay(d)}
 	if len(et.forms) == 0 {
 		return et
 	}
-	et.ev = m.evidenceOf(se)
+	et.ev = m.evidenceOf(se, tc)
 	enc := evidenceSep + et.ev.encode()
 	for _, f := range et.forms {
 		et.keys = append(et.keys, titleKey(f, et.day)+enc)

@@ -444,12 +444,44 @@ func nameLike(seg string) bool {
 // fold lower-cases, removes diacritics, turns "&" into "and" and every
 // run of other non-letters and non-digits into one space.
 func fold(s string) string {
+	if isASCII(s) {
+		return foldASCII(s)
+	}
+	return foldRunes(norm.NFKD.String(s)) // split letters from their diacritics
+}
+
+// foldASCII is foldRunes for ASCII text, byte by byte: every summary is
+// folded for the speakers it names, and most are ASCII.
+func foldASCII(s string) string {
+	b := make([]byte, 0, len(s))
+	space := false
 	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			s = norm.NFKD.String(s) // split letters from their diacritics
-			break
+		switch c := s[i]; {
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c >= 'A' && c <= 'Z':
+			if space && len(b) > 0 {
+				b = append(b, ' ')
+			}
+			space = false
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			b = append(b, c)
+		case c == '&':
+			if len(b) > 0 {
+				b = append(b, ' ')
+			}
+			b = append(b, "and"...)
+			space = true
+		case c == '\'':
+		default:
+			space = true
 		}
 	}
+	return string(b)
+}
+
+// foldRunes folds decomposed text (fold).
+func foldRunes(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	space := false

@@ -134,7 +134,7 @@ func TestTitleKeys(t *testing.T) {
 	m.titles = testTitler()
 	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 12, 0, 0, 0, time.UTC) }
 	e := talkstream.Entry{Title: "Non-Imperative Network Programming", Published: day(2015, 9, 25)}
-	et := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: e})
+	et := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: e}, newTextCache())
 	n := "non imperative network programming"
 	if len(et.keys) != 1 || !strings.HasPrefix(et.keys[0], "title:"+n+"@") {
 		t.Fatalf("entryTitleOf = %q", et.keys)
@@ -166,7 +166,7 @@ func TestTitleKeys(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: tt.entry}).keys
+			got := m.entryTitleOf(&StoredEntry{SourceID: "blog", EntryID: "x", Entry: tt.entry}, newTextCache()).keys
 			if len(got) != len(tt.keys) {
 				t.Fatalf("keys %q, want %d starting %q", got, len(tt.keys), tt.keys)
 			}
@@ -195,6 +195,21 @@ func FuzzNormalizeTitle(f *testing.F) {
 		}
 		if again := fold(n); again != n {
 			t.Errorf("fold is not idempotent on %q: %q", n, again)
+		}
+	})
+}
+
+// FuzzFoldASCII compares fold's byte-by-byte path for ASCII text with the
+// rune-by-rune one every other text takes.
+func FuzzFoldASCII(f *testing.F) {
+	f.Add("Q&A: Don't stop -- A&&B  _x_ @avsm 2014")
+	f.Add("&lead & trail&")
+	f.Fuzz(func(t *testing.T, s string) {
+		if !isASCII(s) {
+			return
+		}
+		if got, want := foldASCII(s), foldRunes(s); got != want {
+			t.Errorf("foldASCII(%q) = %q, foldRunes %q", s, got, want)
 		}
 	})
 }

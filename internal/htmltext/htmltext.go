@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -184,9 +185,45 @@ func plainTextOnce(s string) string {
 }
 
 // CollapseSpace trims s and replaces each run of white space with one space.
+// It is strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ") in one
+// pass without the slice of fields: it runs over the whole plain text of
+// every summary merge reads.
 func CollapseSpace(s string) string {
-	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+	var b strings.Builder
+	b.Grow(len(s))
+	space := false // a space is owed before the next field
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if asciiSpace[c] {
+				space = b.Len() > 0
+			} else {
+				if space {
+					b.WriteByte(' ')
+					space = false
+				}
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+		} else {
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteString(s[i : i+w]) // the bytes as they were, invalid ones too
+		}
+		i += w
+	}
+	return b.String()
 }
+
+// asciiSpace marks the ASCII runes unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
 
 // DropControls removes control characters other than tab and line breaks
 // (C0, DEL, C1): no feed means them, XML 1.0 forbids most of them, and

@@ -1,7 +1,9 @@
 package htmltext
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestPlainText(t *testing.T) {
@@ -100,6 +102,17 @@ func FuzzText(f *testing.F) {
 		}
 		if again := Line(l); again != l {
 			t.Fatalf("Line not idempotent on %q: %q then %q", s, l, again)
+		}
+	})
+}
+
+// FuzzCollapseSpace compares CollapseSpace with the fields it stands for.
+func FuzzCollapseSpace(f *testing.F) {
+	f.Add("  Plain \t title\n\u0085x\u00a0y\u3000 \xff z ")
+	f.Add("\v\f\r")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := CollapseSpace(s), strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " "); got != want {
+			t.Errorf("CollapseSpace(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
