@@ -20,10 +20,10 @@ func TestBatchGC(t *testing.T) {
 		percent                int
 		limit                  int64
 	}{
-		{"fetch", "", "", batchGCPercent, batchMemoryLimit},
-		{"build", "", "", batchGCPercent, batchMemoryLimit},
+		{"fetch", "", "", batchGCPercent, 96 << 20},
+		{"build", "", "", batchGCPercent, 64 << 20},
 		{"serve", "", "", 100, math.MaxInt64},
-		{"fetch", "50", "", 100, batchMemoryLimit},
+		{"fetch", "50", "", 100, 96 << 20},
 		{"build", "", "1GiB", batchGCPercent, math.MaxInt64},
 	} {
 		t.Run(tc.verb+"/"+tc.gogc+"/"+tc.gomemlimit, func(t *testing.T) {
