@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -102,20 +103,10 @@ func (opts Options) normalized() (Options, string, error) {
 }
 
 // fingerprint names everything a fragment or a stream's header is rendered
-// from besides the item itself: the options that reach the outputs, the
-// names of the sources (links say which source they came from) and this
-// package's render version. Fragments rendered under another fingerprint
-// are rendered again, once.
-func fingerprint(opts Options, sources []talkstream.Source) string {
-	names := make([][2]string, 0, len(sources))
-	for i := range sources {
-		s := &sources[i]
-		name := ""
-		if s.Kind != talkstream.SourceCurated {
-			name = cleanText(s.DisplayTitle())
-		}
-		names = append(names, [2]string{s.ID, name})
-	}
+// from besides the item itself and its sources' names: the options that
+// reach the outputs and this package's render version. Fragments rendered
+// under another fingerprint are rendered again, once.
+func fingerprint(opts Options) string {
 	b, _ := json.Marshal(struct {
 		V                              string
 		Title, Description, Base, Lang string
@@ -123,11 +114,51 @@ func fingerprint(opts Options, sources []talkstream.Source) string {
 		MaxAge                         time.Duration
 		Speakers                       []Speaker
 		Events                         []Event
-		Sources                        [][2]string
 		PeerTube                       []string
 		Hub                            string `json:",omitempty"`
 	}{renderVersion, opts.Title, opts.Description, opts.BaseURL, opts.Language, opts.Limit, opts.MaxAge,
-		opts.Speakers, opts.Events, names, peerTubeHosts(opts.PeerTubeHosts), opts.Hub})
+		opts.Speakers, opts.Events, peerTubeHosts(opts.PeerTubeHosts), opts.Hub})
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
+}
+
+// sourceNames is what fragments show of the sources: each one's name
+// (links say which source they came from; a curated file's say nothing),
+// as JSON, by id. A source added or removed, or renamed, renders again
+// only the items it has entries in (Sync), not every item.
+func sourceNames(sources []talkstream.Source) string {
+	names := make(map[string]string, len(sources))
+	for i := range sources {
+		s := &sources[i]
+		name := ""
+		if s.Kind != talkstream.SourceCurated {
+			name = cleanText(s.DisplayTitle())
+		}
+		names[s.ID] = name
+	}
+	b, _ := json.Marshal(names) // keys sorted
+	return string(b)
+}
+
+// renamedSources lists the sources whose name differs between two
+// sourceNames (added and removed ones too). A value that does not decode
+// (a store from before sources' names were kept) names no source: its
+// fingerprint differs, so every item is rendered again anyway.
+func renamedSources(was, now string) []string {
+	var a, b map[string]string
+	json.Unmarshal([]byte(was), &a)
+	json.Unmarshal([]byte(now), &b)
+	var out []string
+	for id, name := range b {
+		if old, ok := a[id]; !ok || old != name {
+			out = append(out, id)
+		}
+	}
+	for id := range a {
+		if _, ok := b[id]; !ok {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

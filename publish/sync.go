@@ -28,6 +28,7 @@ type SyncStats struct {
 	// changed and that still exist: their feeds changed (FeedURLs).
 	ChangedStreams []string
 	Full           bool // the publish options changed: every item was rendered again
+	Renamed        int  // items rendered again because a source of theirs was renamed or removed
 }
 
 // Sync brings the published state up to date with the store's items and
@@ -44,12 +45,12 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 	defer p.syncMu.Unlock()
 	var stats SyncStats
 	now = now.UTC().Truncate(time.Second)
-	fp := fingerprint(p.opts, sources)
+	fp, names := fingerprint(p.opts), sourceNames(sources)
 	state, err := p.store.PublishState(ctx)
 	if err != nil {
 		return stats, err
 	}
-	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && !state.Dirty &&
+	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && state.Sources == names && !state.Dirty &&
 		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version && !cur.isDue(now) {
 		// Nothing to render: only the sources' health may have changed.
 		next := cur.withSources(p.sourcesView(sources))
@@ -90,10 +91,19 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		}
 	} else {
 		// Upcoming talks whose start has come are rendered again, into
-		// the stream, with the items that changed.
+		// the stream, with the items that changed; so are the items of
+		// the sources whose name changed (a new source has none yet).
 		due, err := p.due(ctx, now)
-		if err == nil && len(due) > 0 {
-			err = p.store.UpdatePublish(ctx, func(tx index.Tx) error { return tx.TouchItems(due) })
+		renamed := renamedSources(state.Sources, names)
+		if err == nil && (len(due) > 0 || len(renamed) > 0) {
+			err = p.store.UpdatePublish(ctx, func(tx index.Tx) error {
+				ids, err := tx.ItemsOfSources(renamed)
+				if err != nil {
+					return err
+				}
+				stats.Renamed = len(ids)
+				return tx.TouchItems(append(due, ids...))
+			})
 		}
 		if err != nil {
 			return stats, err
@@ -146,7 +156,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 				stats.ChangedStreams = append(stats.ChangedStreams, prefix)
 			}
 		}
-		return tx.SetState(cursor, fp, version)
+		return tx.SetState(cursor, fp, names, version)
 	})
 	if err != nil {
 		return stats, err

@@ -77,6 +77,58 @@ func TestSyncRendersOnlyChanges(t *testing.T) {
 	}
 }
 
+// TestSyncSourceNames: a source added to the config renders nothing again
+// (it has no entries yet); a renamed source renders again exactly the
+// items it has entries in, and only the streams whose items now read
+// differently get a new version.
+func TestSyncSourceNames(t *testing.T) {
+	ctx := context.Background()
+	items := fixtureItems()
+	p, st, err := newTestPublisher(t, fixtureOptions(), items, fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := append(fixtureSources(), talkstream.Source{ID: "newcomer", Kind: talkstream.SourceBlog, URL: "https://new.example/feed", Title: "A newcomer"})
+	stats, err := p.Sync(ctx, sources, now.Add(time.Hour))
+	if err != nil || stats.Rendered != 0 || stats.Full {
+		t.Errorf("a source added: %+v, %v; want nothing rendered", stats, err)
+	}
+
+	var mort int
+	for _, it := range items {
+		for _, ie := range it.Entries {
+			if ie.Entry.SourceID == "mort" {
+				mort++
+				break
+			}
+		}
+	}
+	if mort == 0 || mort == len(items) {
+		t.Fatalf("the fixture has %d of %d items with an entry from mort: the test needs some, not all", mort, len(items))
+	}
+	for i := range sources {
+		if sources[i].ID == "mort" {
+			sources[i].Title = "Mort, renamed"
+		}
+	}
+	stats, err = p.Sync(ctx, sources, now.Add(2*time.Hour))
+	if err != nil || stats.Rendered != mort || stats.Renamed != mort || stats.Full {
+		t.Errorf("mort renamed: %+v, %v; want the %d items of mort rendered again", stats, err, mort)
+	}
+	if stats, err = p.Sync(ctx, sources, now.Add(3*time.Hour)); err != nil || stats.Rendered != 0 {
+		t.Errorf("then again: %+v, %v; want nothing rendered", stats, err)
+	}
+
+	// A publisher started afresh on the same store and sources agrees.
+	p2, err := New(fixtureOptions(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats, err = p2.Sync(ctx, sources, now.Add(4*time.Hour)); err != nil || stats.Rendered != 0 {
+		t.Errorf("a new publisher: %+v, %v; want nothing rendered", stats, err)
+	}
+}
+
 // TestSyncHiddenAndVanished: an item hidden by moderation leaves every
 // stream, and a facet it alone had vanishes with its outputs.
 func TestSyncHiddenAndVanished(t *testing.T) {

@@ -25,6 +25,7 @@ const (
 	metaItemRev    = "item_rev"       // the newest item revision given
 	metaPubCursor  = "publish_cursor" // "REV ITEMID": the last item publish rendered
 	metaPubFP      = "publish_fingerprint"
+	metaPubSources = "publish_sources" // the sources' names fragments were rendered with
 	metaPubVersion = "publish_version" // the newest stream version
 )
 
@@ -77,8 +78,9 @@ func (s *Store) PublishState(ctx context.Context) (index.State, error) {
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
-		EXISTS (SELECT 1 FROM dirty_streams)`, metaPubCursor, metaPubFP, metaPubVersion).
-		Scan(&st.ItemRev, &cursor, &st.Fingerprint, &version, &st.Dirty)
+		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
+		EXISTS (SELECT 1 FROM dirty_streams)`, metaPubCursor, metaPubFP, metaPubVersion, metaPubSources).
+		Scan(&st.ItemRev, &cursor, &st.Fingerprint, &version, &st.Sources, &st.Dirty)
 	if err != nil {
 		return st, fmt.Errorf("store: publish state: %w", err)
 	}
@@ -566,10 +568,11 @@ func (t *Tx) DeleteStream(prefix string) error {
 }
 
 // SetState implements index.Tx.
-func (t *Tx) SetState(c index.Cursor, fingerprint string, version int64) error {
+func (t *Tx) SetState(c index.Cursor, fingerprint, sources string, version int64) error {
 	return errors.Join(
 		t.SetMeta(metaPubCursor, strconv.FormatInt(c.Rev, 10)+" "+c.ItemID),
 		t.SetMeta(metaPubFP, fingerprint),
+		t.SetMeta(metaPubSources, sources),
 		t.SetMeta(metaPubVersion, strconv.FormatInt(version, 10)),
 	)
 }

@@ -120,6 +120,7 @@ type State struct {
 	ItemRev     int64  // the newest item revision
 	Cursor      Cursor // the last item revision publish has rendered
 	Fingerprint string // of the publish options the fragments were rendered with
+	Sources     string // the sources' names they were rendered with, as SetState was given them
 	Version     int64  // the newest publish version
 	Dirty       bool   // some stream lost an item since (merged away, pruned) and needs its summary again
 }
@@ -173,9 +174,12 @@ type Tx interface {
 	StreamStats(prefix string) (Stream, error)
 	PutStream(s Stream) error
 	DeleteStream(prefix string) error
-	SetState(cursor Cursor, fingerprint string, version int64) error
+	SetState(cursor Cursor, fingerprint, sources string, version int64) error
 	// TouchItems gives items a new revision, so that ChangedItems returns
 	// them again although merge did not change them: an upcoming talk
 	// whose start has passed is rendered again into the stream.
 	TouchItems(itemIDs []string) error
+	// ItemsOfSources returns the items that have an entry from one of
+	// the sources.
+	ItemsOfSources(sourceIDs []string) ([]string, error)
 }
