@@ -102,22 +102,34 @@ func (opts Options) normalized() (Options, string, error) {
 	return opts, strings.ToLower(u.Hostname()), nil
 }
 
-// fingerprint names everything a fragment or a stream's header is rendered
-// from besides the item itself and its sources' names: the options that
-// reach the outputs and this package's render version. Fragments rendered
-// under another fingerprint are rendered again, once.
-func fingerprint(opts Options) string {
-	b, _ := json.Marshal(struct {
+// fingerprints name what outputs are rendered from besides the items and
+// their sources' names: fragments the options that may reach an item's
+// rendering and this package's render version; outputs those and the
+// options only a stream's header or pages read (page size, max age, the
+// WebSub hub). Fragments rendered under another fragments fingerprint are
+// rendered again, once; another outputs fingerprint only gives every
+// stream a new version (and every output a new ETag).
+func fingerprints(opts Options) (outputs, fragments string) {
+	fragments = shortHash(struct {
 		V                              string
 		Title, Description, Base, Lang string
-		Limit                          int
-		MaxAge                         time.Duration
 		Speakers                       []Speaker
 		Events                         []Event
 		PeerTube                       []string
-		Hub                            string `json:",omitempty"`
-	}{renderVersion, opts.Title, opts.Description, opts.BaseURL, opts.Language, opts.Limit, opts.MaxAge,
-		opts.Speakers, opts.Events, peerTubeHosts(opts.PeerTubeHosts), opts.Hub})
+	}{renderVersion, opts.Title, opts.Description, opts.BaseURL, opts.Language,
+		opts.Speakers, opts.Events, peerTubeHosts(opts.PeerTubeHosts)})
+	outputs = shortHash(struct {
+		Fragments string
+		Limit     int
+		MaxAge    time.Duration
+		Hub       string `json:",omitempty"`
+	}{fragments, opts.Limit, opts.MaxAge, opts.Hub})
+	return outputs, fragments
+}
+
+// shortHash is 16 hex digits of the SHA-256 of v's JSON.
+func shortHash(v any) string {
+	b, _ := json.Marshal(v)
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:8])
 }

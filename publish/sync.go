@@ -27,7 +27,7 @@ type SyncStats struct {
 	// ChangedStreams lists the prefixes of the streams whose version
 	// changed and that still exist: their feeds changed (FeedURLs).
 	ChangedStreams []string
-	Full           bool // the publish options changed: every item was rendered again
+	Full           bool // options that reach fragments changed: every item was rendered again
 	Renamed        int  // items rendered again because a source of theirs was renamed or removed
 }
 
@@ -45,12 +45,13 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 	defer p.syncMu.Unlock()
 	var stats SyncStats
 	now = now.UTC().Truncate(time.Second)
-	fp, names := fingerprint(p.opts), sourceNames(sources)
+	fp, ffp := fingerprints(p.opts)
+	names := sourceNames(sources)
 	state, err := p.store.PublishState(ctx)
 	if err != nil {
 		return stats, err
 	}
-	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && state.Sources == names && !state.Dirty &&
+	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && state.Fragments == ffp && state.Sources == names && !state.Dirty &&
 		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version && !cur.isDue(now) {
 		// Nothing to render: only the sources' health may have changed.
 		next := cur.withSources(p.sourcesView(sources))
@@ -79,9 +80,12 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 	r.configuredSpeakers()
 
 	cursor := state.Cursor
-	stats.Full = state.Fingerprint != fp
+	stats.Full = state.Fragments != ffp
 	if stats.Full {
 		cursor = index.Cursor{}
+	}
+	if stats.Full || state.Fingerprint != fp {
+		// Every stream gets a new version: its pages or header changed.
 		err := p.store.UpdatePublish(ctx, func(tx index.Tx) error {
 			// The main stream exists from the first Sync on, empty or not.
 			return errors.Join(tx.MarkAllDirty(), tx.MarkDirty([]string{"/", upcomingPrefix}))
@@ -89,7 +93,8 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 		if err != nil {
 			return stats, err
 		}
-	} else {
+	}
+	if !stats.Full {
 		// Upcoming talks whose start has come are rendered again, into
 		// the stream, with the items that changed; so are the items of
 		// the sources whose name changed (a new source has none yet).
@@ -156,7 +161,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 				stats.ChangedStreams = append(stats.ChangedStreams, prefix)
 			}
 		}
-		return tx.SetState(cursor, fp, names, version)
+		return tx.SetState(index.State{Cursor: cursor, Fingerprint: fp, Fragments: ffp, Sources: names, Version: version})
 	})
 	if err != nil {
 		return stats, err

@@ -75,6 +75,29 @@ func TestSyncRendersOnlyChanges(t *testing.T) {
 	if stats, err = p2.Sync(ctx, fixtureSources(), now.Add(4*time.Hour)); err != nil || stats.Rendered != 0 {
 		t.Errorf("then again: %+v, %v; want nothing rendered", stats, err)
 	}
+
+	// Options only headers read (a WebSub hub, max age, page size): no
+	// item rendered again, but every stream gets a new version, so every
+	// output a new ETag and Last-Modified.
+	before = p2.cur.Load()
+	opts.Hub = "https://hub.example/"
+	opts.MaxAge = 7 * time.Minute
+	p3, err := New(opts, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err = p3.Sync(ctx, fixtureSources(), now.Add(5*time.Hour))
+	if err != nil || stats.Full || stats.Rendered != 0 || len(stats.ChangedStreams) != len(before.streams) {
+		t.Errorf("a hub: %+v, %v; want nothing rendered, all %d streams changed", stats, err, len(before.streams))
+	}
+	for prefix, sv := range p3.cur.Load().streams {
+		if old, ok := before.streams[prefix]; ok && sv.Version == old.Version {
+			t.Errorf("%s kept version %d after the hub changed", prefix, sv.Version)
+		}
+	}
+	if stats, err = p3.Sync(ctx, fixtureSources(), now.Add(6*time.Hour)); err != nil || stats.Rendered != 0 || stats.Streams != 0 {
+		t.Errorf("then again: %+v, %v; want nothing done", stats, err)
+	}
 }
 
 // TestSyncSourceNames: a source added to the config renders nothing again

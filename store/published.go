@@ -25,8 +25,9 @@ const (
 	metaItemRev    = "item_rev"       // the newest item revision given
 	metaPubCursor  = "publish_cursor" // "REV ITEMID": the last item publish rendered
 	metaPubFP      = "publish_fingerprint"
-	metaPubSources = "publish_sources" // the sources' names fragments were rendered with
-	metaPubVersion = "publish_version" // the newest stream version
+	metaPubSources = "publish_sources"   // the sources' names fragments were rendered with
+	metaPubFrags   = "publish_fragments" // the fingerprint of the options fragments were rendered with
+	metaPubVersion = "publish_version"   // the newest stream version
 )
 
 // itemRev returns this transaction's item revision: one more than the
@@ -79,8 +80,9 @@ func (s *Store) PublishState(ctx context.Context) (index.State, error) {
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
-		EXISTS (SELECT 1 FROM dirty_streams)`, metaPubCursor, metaPubFP, metaPubVersion, metaPubSources).
-		Scan(&st.ItemRev, &cursor, &st.Fingerprint, &version, &st.Sources, &st.Dirty)
+		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
+		EXISTS (SELECT 1 FROM dirty_streams)`, metaPubCursor, metaPubFP, metaPubVersion, metaPubSources, metaPubFrags).
+		Scan(&st.ItemRev, &cursor, &st.Fingerprint, &version, &st.Sources, &st.Fragments, &st.Dirty)
 	if err != nil {
 		return st, fmt.Errorf("store: publish state: %w", err)
 	}
@@ -568,11 +570,12 @@ func (t *Tx) DeleteStream(prefix string) error {
 }
 
 // SetState implements index.Tx.
-func (t *Tx) SetState(c index.Cursor, fingerprint, sources string, version int64) error {
+func (t *Tx) SetState(st index.State) error {
 	return errors.Join(
-		t.SetMeta(metaPubCursor, strconv.FormatInt(c.Rev, 10)+" "+c.ItemID),
-		t.SetMeta(metaPubFP, fingerprint),
-		t.SetMeta(metaPubSources, sources),
-		t.SetMeta(metaPubVersion, strconv.FormatInt(version, 10)),
+		t.SetMeta(metaPubCursor, strconv.FormatInt(st.Cursor.Rev, 10)+" "+st.Cursor.ItemID),
+		t.SetMeta(metaPubFP, st.Fingerprint),
+		t.SetMeta(metaPubFrags, st.Fragments),
+		t.SetMeta(metaPubSources, st.Sources),
+		t.SetMeta(metaPubVersion, strconv.FormatInt(st.Version, 10)),
 	)
 }

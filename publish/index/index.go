@@ -119,8 +119,9 @@ type Slug struct {
 type State struct {
 	ItemRev     int64  // the newest item revision
 	Cursor      Cursor // the last item revision publish has rendered
-	Fingerprint string // of the publish options the fragments were rendered with
-	Sources     string // the sources' names they were rendered with, as SetState was given them
+	Fingerprint string // of the publish options the outputs were rendered with
+	Fragments   string // of those that reach fragments
+	Sources     string // the sources' names the fragments were rendered with, as SetState was given them
 	Version     int64  // the newest publish version
 	Dirty       bool   // some stream lost an item since (merged away, pruned) and needs its summary again
 }
@@ -174,7 +175,9 @@ type Tx interface {
 	StreamStats(prefix string) (Stream, error)
 	PutStream(s Stream) error
 	DeleteStream(prefix string) error
-	SetState(cursor Cursor, fingerprint, sources string, version int64) error
+	// SetState records what publish rendered: all of State but ItemRev
+	// and Dirty.
+	SetState(st State) error
 	// TouchItems gives items a new revision, so that ChangedItems returns
 	// them again although merge did not change them: an upcoming talk
 	// whose start has passed is rendered again into the stream.

@@ -205,9 +205,9 @@ func runPush(ctx context.Context, log io.Writer, o runOpts, cfg, cycleDir string
 	}
 	res := &pushResult{subscribe: time.Since(start)}
 	feedJSON := "http://" + addr + "/feed.json"
-	// serve's first publish may render the whole store again (the source
-	// list is new: minutes on the 1,000-source world) before the pushed
-	// source's first entry shows; only the pushes after it are timed.
+	// serve's first publish gives every stream a new version (the hub is
+	// new) before the pushed source's first entry shows; only the pushes
+	// after it are timed.
 	if err := waitFor(feedJSON, "Pushed talk 0", 10*time.Minute); err != nil {
 		return nil, err
 	}

@@ -168,7 +168,7 @@ func writeReport(r *results) string {
 	if pr := r.push; pr != nil {
 		p("## WebSub push\n\n")
 		p("`talkstream serve` on a copy of the full cycle's store (%s sources), with one more source whose feed advertises a hub the harness runs, and `websub: {callback: …, hub: <the harness>}`. "+
-			"The harness verifies talkstream's subscription (%s after start), waits for the source's first entry on /feed.json (%s after start: serve's first publish renders every item again, as the source list changed) and then, %d times, adds one entry to that feed and pushes it (a signed content distribution); "+
+			"The harness verifies talkstream's subscription (%s after start), waits for the source's first entry on /feed.json (%s after start) and then, %d times, adds one entry to that feed and pushes it (a signed content distribution); "+
 			"the figure is from the POST's start until `GET /feed.json` shows the entry. The POST itself covers the signature check, the ingest (parse, merge, one transaction) and the publish. "+
 			"The feed was fetched %d times during the pushes (the subscription is the only way the entries came).\n\n", count(wi.sources+1), ms(pr.subscribe), ms(pr.firstShown), len(pr.latency), pr.polls)
 		p("| | median | max |\n|---|---|---|\n")
