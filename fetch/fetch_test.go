@@ -16,6 +16,11 @@ import (
 	"github.com/talkstream/talkstream"
 )
 
+// demoFeeds is the demo's fixture folder (testdata/feeds at the root),
+// written relative to fetch/testdata as readFixture's names are: the
+// schedule page, talks page and calendar the demo serves have one copy.
+const demoFeeds = "../../testdata/feeds/"
+
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("testdata", name))

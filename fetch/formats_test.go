@@ -30,10 +30,10 @@ func TestFormatsGolden(t *testing.T) {
 		{"schedule-xml", "schedule.xml", "application/xml", "https://lowlevel.example.org/2025/schedule/schedule.xml", FormatScheduleXML, talkstream.SourceEvents, nil},
 		{"schedule-json", "schedule.json", "application/json", "https://lowlevel.example.org/2025/schedule/schedule.json", FormatScheduleJSON, talkstream.SourceEvents, nil},
 		{"schedule-xml-as-text", "schedule.xml", "text/plain", "https://lowlevel.example.org/2025/schedule/schedule.xml", FormatScheduleXML, talkstream.SourceEvents, nil},
-		{"icalendar", "talks.ics", "text/calendar; charset=utf-8", "https://meetups.example.org/calendar.ics", FormatICalendar, talkstream.SourceEvents, nil},
+		{"icalendar", demoFeeds + "meetups.ics", "text/calendar; charset=utf-8", "https://meetups.example.org/calendar.ics", FormatICalendar, talkstream.SourceEvents, nil},
 		{"microformats2", "talks-hentry.html", "text/html; charset=utf-8", "https://hannes.example.org/talks/", FormatMF2, talkstream.SourcePerson, nil},
-		{"json-ld", "talks-jsonld.html", "text/html", "https://lowlevel.example.org/2025/talks/mirageos", FormatJSONLD, talkstream.SourceEvents, nil},
-		{"selectors", "talks-list.html", "text/html", "https://hannes.example.org/talks.html", FormatSelectors, talkstream.SourcePerson, listSelect},
+		{"json-ld", demoFeeds + "talk-page.html", "text/html", "https://lowlevel.example.org/2025/talks/mirageos", FormatJSONLD, talkstream.SourceEvents, nil},
+		{"selectors", demoFeeds + "talks.html", "text/html", "https://hannes.example.org/talks.html", FormatSelectors, talkstream.SourcePerson, listSelect},
 		{"peertube", "peertube.xml", "application/rss+xml; charset=utf-8", "https://watch.ocaml.org/feeds/videos.xml?videoChannelId=42", FormatRSS, talkstream.SourcePeerTube, nil},
 	}
 	for _, tt := range tests {

@@ -9,6 +9,11 @@ import (
 	"time"
 )
 
+// demoFeeds is the demo's fixture folder (testdata/feeds at the root),
+// written relative to fetch/testdata as readFixture's names are: the
+// schedule page, talks page and calendar the demo serves have one copy.
+const demoFeeds = "../../testdata/feeds/"
+
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
@@ -23,7 +28,7 @@ func TestParseCalendar(t *testing.T) {
 	if err != nil {
 		t.Skip("no time zone database:", err)
 	}
-	cal, err := Parse(readFixture(t, "talks.ics"))
+	cal, err := Parse(readFixture(t, demoFeeds+"meetups.ics"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +110,7 @@ func TestCleanAndRefuse(t *testing.T) {
 
 // FuzzParse: any document is read or refused, never a panic or a hang.
 func FuzzParse(f *testing.F) {
-	f.Add(readFixture(f, "talks.ics"))
+	f.Add(readFixture(f, demoFeeds+"meetups.ics"))
 	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=\"a:b\":2025\nDURATION:P99999W\nCATEGORIES:a\\,b,\\\nEND:VEVENT"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		cal, err := Parse(data)

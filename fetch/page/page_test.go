@@ -10,6 +10,11 @@ import (
 	"github.com/talkstream/talkstream"
 )
 
+// demoFeeds is the demo's fixture folder (testdata/feeds at the root),
+// written relative to fetch/testdata as readFixture's names are: the
+// schedule page, talks page and calendar the demo serves have one copy.
+const demoFeeds = "../../testdata/feeds/"
+
 func readFixture(t testing.TB, name string) []byte {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join("..", "testdata", name))
@@ -82,7 +87,7 @@ func TestPages(t *testing.T) {
 				start: time.Date(2024, 9, 6, 0, 0, 0, 0, time.UTC), allDay: true, kind: talkstream.KindTalk},
 			{title: "Notes from the MirageOS retreat", link: "https://hannes.example.org/blog/2025/retreat-notes", authors: []string{"Hannes Mehnert"}},
 		}},
-		{"json-ld", "talks-jsonld.html", "https://lowlevel.example.org/2025/talks/mirageos", nil, FormatJSONLD, []want{
+		{"json-ld", demoFeeds + "talk-page.html", "https://lowlevel.example.org/2025/talks/mirageos", nil, FormatJSONLD, []want{
 			{title: "MirageOS: ten years of unikernels", link: "https://lowlevel.example.org/2025/talks/mirageos", location: "K.3.401, Brussels",
 				event: "Low-Level Systems Days 2025", start: time.Date(2025, 2, 1, 10, 30, 0, 0, cet), duration: 40 * time.Minute,
 				speakers: []string{"Hannes Mehnert", "Anil Madhavapeddy"}, kind: talkstream.KindTalk,
@@ -93,7 +98,7 @@ func TestPages(t *testing.T) {
 				authors: []string{"Anil Madhavapeddy", "Richard Mortier"}, kind: talkstream.KindPaper},
 			{title: "MirageOS: ten years of unikernels (recording)", video: "youtube:Ab3dE5gH7jK", kind: talkstream.KindTalk},
 		}},
-		{"selectors", "talks-list.html", "https://hannes.example.org/talks.html",
+		{"selectors", demoFeeds + "talks.html", "https://hannes.example.org/talks.html",
 			&talkstream.Select{Item: "li.talk", Title: "a.title", Link: "a.title@href", Date: ".when", Speakers: ".who", Summary: ".abstract"},
 			FormatSelectors, []want{
 				{title: "MirageOS: ten years of unikernels", link: "https://hannes.example.org/talks/mirageos-ten-years.html",
@@ -167,7 +172,7 @@ func TestISODuration(t *testing.T) {
 // FuzzParse: any page, with or without selectors, is read without a
 // panic, and every entry links only to http(s).
 func FuzzParse(f *testing.F) {
-	for _, name := range []string{"talks-hentry.html", "talks-jsonld.html", "talks-list.html", "advertises-feed.html"} {
+	for _, name := range []string{"talks-hentry.html", demoFeeds + "talk-page.html", demoFeeds + "talks.html", "advertises-feed.html"} {
 		f.Add(readFixture(f, name), false)
 	}
 	f.Add([]byte(`<script type="application/ld+json">{"@type":["Event"],"location":[{"@type":"VirtualLocation"}],"performer":[[[[{}]]]],"url":{"@id":"javascript:x"}}</script>`), false)
