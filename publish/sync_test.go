@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bytes"
 	"context"
 	"reflect"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/publish/index"
 )
 
 // TestSyncRendersOnlyChanges: a Sync renders exactly the items whose
@@ -97,6 +99,62 @@ func TestSyncRendersOnlyChanges(t *testing.T) {
 	}
 	if stats, err = p3.Sync(ctx, fixtureSources(), now.Add(6*time.Hour)); err != nil || stats.Rendered != 0 || stats.Streams != 0 {
 		t.Errorf("then again: %+v, %v; want nothing done", stats, err)
+	}
+}
+
+// TestSyncFullRewritesFragments: a Sync under another fragments
+// fingerprint stores every fragment again, even one whose text (and so
+// hash) it had: fragments kept in a form this version cannot read (an
+// older stored form) are replaced, not left behind.
+func TestSyncFullRewritesFragments(t *testing.T) {
+	ctx := context.Background()
+	items := fixtureItems()
+	_, st, err := newTestPublisher(t, fixtureOptions(), items, fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(items))
+	for i, it := range items {
+		ids[i] = it.ID
+	}
+	frags, err := st.Fragments(ctx, ids, index.RSS, index.Atom, index.JSON, index.Card)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.UpdatePublish(ctx, func(tx index.Tx) error {
+		kept, err := tx.FragmentStreams(ids)
+		if err != nil {
+			return err
+		}
+		var old []*index.Fragment
+		for id, f := range frags {
+			f.Hash, f.Streams = kept[id].Hash, kept[id].Streams                 // the same hash
+			f.RSS = deflateSegment([]byte("<item>an older stored form</item>")) // unreadable now
+			old = append(old, f)
+		}
+		return tx.PutFragments(old)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := fixtureOptions()
+	opts.Title = "Another title" // reaches fragments' fingerprint, not their text
+	p, err := New(opts, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats, err := p.Sync(ctx, fixtureSources(), now.Add(time.Hour)); err != nil || !stats.Full {
+		t.Fatalf("new options: %+v, %v", stats, err)
+	}
+	frags, err = st.Fragments(ctx, ids, index.RSS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, f := range frags {
+		var b bytes.Buffer
+		if err := appendFeedText(&b, f.RSS); err != nil || !bytes.Contains(b.Bytes(), []byte("<guid")) {
+			t.Errorf("%s: RSS fragment %.80q, %v: the older form was kept", id, b.String(), err)
+		}
 	}
 }
 
