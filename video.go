@@ -42,12 +42,14 @@ func NewVideo(provider, id string) *Video {
 	return nil
 }
 
-// ParseVideoURL recognises a YouTube or Vimeo video URL and returns the
-// video it names, or nil. It knows YouTube's watch?v=, youtu.be/, /embed/,
-// /shorts/, /live/ and /v/ forms (also on youtube-nocookie.com and m.
-// hosts) and Vimeo's vimeo.com/ID, vimeo.com/channels/NAME/ID,
-// vimeo.com/groups/NAME/videos/ID, vimeo.com/showcase/N/video/ID (and
-// album/) and player.vimeo.com/video/ID forms.
+// ParseVideoURL recognises a YouTube, Vimeo, media.ccc.de or PeerTube video
+// URL and returns the video it names, or nil. It knows YouTube's watch?v=,
+// youtu.be/, /embed/, /shorts/, /live/ and /v/ forms (also on
+// youtube-nocookie.com and m. hosts), Vimeo's vimeo.com/ID,
+// vimeo.com/channels/NAME/ID, vimeo.com/groups/NAME/videos/ID,
+// vimeo.com/showcase/N/video/ID (and album/) and player.vimeo.com/video/ID
+// forms, media.ccc.de/v/SLUG, and PeerTube's watch and embed paths on any
+// host (see peerTubePathID).
 func ParseVideoURL(raw string) *Video {
 	raw = strings.TrimSpace(raw)
 	if strings.HasPrefix(raw, "//") {
@@ -136,6 +138,9 @@ var (
 	uuidPattern  = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 	shortIDChars = regexp.MustCompile(`^[1-9a-km-zA-HJ-NP-Z]{20,22}$`)
 	mediaCCCSlug = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._~-]{0,199}$`)
+	// instanceHost is a host name or an IPv6 literal in brackets, with an
+	// optional port: what a PeerTube watch URL can be built on.
+	instanceHost = regexp.MustCompile(`^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$`)
 )
 
 const flickrBase58 = "123456789abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -183,7 +188,7 @@ func PeerTubeShortToUUID(s string) string {
 // watch page is the instance's too.
 func NewPeerTubeVideo(host, uuid string) *Video {
 	host = strings.ToLower(host)
-	if host == "" || !uuidPattern.MatchString(uuid) {
+	if !instanceHost.MatchString(host) || !uuidPattern.MatchString(uuid) {
 		return nil
 	}
 	uuid = strings.ToLower(uuid)

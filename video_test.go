@@ -161,6 +161,10 @@ func FuzzParseVideoURL(f *testing.F) {
 		"https://vimeo.com/user123",
 		"https://www.youtube.com/channel/UC3TI-fmhJ_g3_n9fHaXGZKA",
 		"http://[::1]:80/embed/x",
+		"https://watch.ocaml.org/w/mhvXdrZT4jP5T8vBxuvm75",
+		"https://tube.example.org:8443/videos/embed/a44521d0-0fb8-4ade-8002-3385545c3318?start=10s",
+		"https://media.ccc.de/v/36c3-10961-ocaml",
+		"0/w/11111111111111111111",
 		"",
 	} {
 		f.Add(s)
@@ -170,7 +174,11 @@ func FuzzParseVideoURL(f *testing.F) {
 		if v == nil {
 			return
 		}
-		if v.ID == "" || (v.Provider != "youtube" && v.Provider != "vimeo") {
+		switch {
+		case v.ID == "":
+			t.Fatalf("ParseVideoURL(%q) = %+v: no id", raw, v)
+		case v.Provider == "youtube", v.Provider == "vimeo", v.Provider == "peertube", v.Provider == "mediaccc":
+		default:
 			t.Fatalf("ParseVideoURL(%q) = %+v", raw, v)
 		}
 		again := ParseVideoURL(v.URL)
@@ -211,6 +219,10 @@ func TestParseVideoURLPeerTubeAndMediaCCC(t *testing.T) {
 		{"short id with a zero", "https://x.example/w/0hvXdrZT4jP5T8vBxuvm75", "", "", "", ""},
 		{"short id too large", "https://x.example/w/ZZZZZZZZZZZZZZZZZZZZZZ", "", "", "", ""},
 		{"media.ccc.de conference", "https://media.ccc.de/c/36c3", "", "", "", ""},
+		{"peertube path on no host name", "a://::/videos/embed/" + uuid, "", "", "", ""},
+		{"peertube path on a host with a space", "https://a%20b/w/" + short, "", "", "", ""},
+		{"peertube on an IPv6 host", "http://[::1]:9000/w/" + short, "peertube", uuid,
+			"https://[::1]:9000/videos/watch/" + uuid, "https://[::1]:9000/videos/embed/" + uuid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
