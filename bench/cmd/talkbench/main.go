@@ -35,7 +35,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: talkbench run|world|parse|merge|profile|instances [flags]")
+		fmt.Fprintln(os.Stderr, "usage: talkbench run|world|parse|merge|profile|instances|floor [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -55,6 +55,8 @@ func main() {
 		err = cmdMeasure(args)
 	case "instances":
 		err = cmdInstances(args)
+	case "floor":
+		err = cmdFloor(args)
 	default:
 		err = fmt.Errorf("unknown verb %q", os.Args[1])
 	}

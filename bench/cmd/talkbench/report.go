@@ -236,23 +236,26 @@ func writeReport(r *results) string {
 			"and nginx (Debian, `daemon off`, 2 workers, sendfile, `gzip_static on`, no access log, no keep-alive request cap) serving the directory `talkstream build` wrote. "+
 			"gzip: `Accept-Encoding: gzip` (talkstream compresses an output once and keeps it in its cache; nginx sends the `.gz` build wrote); 304: `If-None-Match` with the server's own ETag. wrk shares the 2 cores with the server.\n\n",
 			o.threads, o.conns, o.serveDur, o.serveRuns)
-		p("| path | request | body | talkstream req/s | p99 | nginx req/s | p99 | talkstream ÷ nginx |\n|---|---|---|---|---|---|---|---|\n")
+		p("net/http's floor is `talkbench floor`: a net/http server with the least a server can do on the same files (bodies in memory, Content-Type, Content-Length and an ETag, If-None-Match compared as one string), so talkstream ÷ floor is what talkstream's handler costs and floor ÷ nginx what Go's net/http does against nginx.\n\n")
+		p("| path | request | body | talkstream req/s | p99 | nginx req/s | p99 | net/http floor req/s | talkstream ÷ nginx | talkstream ÷ floor | floor ÷ nginx |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for _, row := range r.serving {
 			body := "–"
 			if row.ts.bodyLen > 0 {
 				body = fmt.Sprintf("%.0f KiB", float64(row.ts.bodyLen)/1024)
 			}
-			p("| %s | %s | %s | %s | %s | %s | %s | %.2f |\n", row.path, modeName(row.mode), body, rps(row.ts.rps), ms(row.ts.p99), rps(row.ng.rps), ms(row.ng.p99), ratio(row.ts.rps, row.ng.rps))
+			p("| %s | %s | %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f |\n", row.path, modeName(row.mode), body, rps(row.ts.rps), ms(row.ts.p99), rps(row.ng.rps), ms(row.ng.p99),
+				rps(row.fl.rps), ratio(row.ts.rps, row.ng.rps), ratio(row.ts.rps, row.fl.rps), ratio(row.fl.rps, row.ng.rps))
 		}
-		p("\nRuns (req/s, talkstream | nginx):")
+		p("\nRuns (req/s, talkstream | nginx | floor):")
 		for _, row := range r.serving {
 			p(" %s %s:", row.path, row.mode)
-			for _, x := range row.tsRuns {
-				p(" %s", rps(x.rps))
-			}
-			p(" |")
-			for _, x := range row.ngRuns {
-				p(" %s", rps(x.rps))
+			for i, runs := range [][]wrkResult{row.tsRuns, row.ngRuns, row.flRuns} {
+				if i > 0 {
+					p(" |")
+				}
+				for _, x := range runs {
+					p(" %s", rps(x.rps))
+				}
 			}
 			p(";")
 		}

@@ -16,12 +16,13 @@ import (
 	"time"
 )
 
-// servingRow is one path and mode, measured against both servers.
+// servingRow is one path and mode, measured against every server.
 type servingRow struct {
 	path, mode string
-	ts, ng     wrkResult // medians
+	ts, ng, fl wrkResult // medians
 	tsRuns     []wrkResult
 	ngRuns     []wrkResult
+	flRuns     []wrkResult // net/http's floor (floor.go)
 }
 
 type wrkResult struct {
@@ -34,9 +35,10 @@ type wrkResult struct {
 var servingModes = []string{"identity", "gzip", "304"}
 
 // runServing starts `talkstream serve` on the store the full cycles left,
-// and nginx on the directory `talkstream build` wrote, and runs wrk against
-// both, interleaved, for /atom.xml and /feed.json: plain, with
-// Accept-Encoding: gzip, and with If-None-Match (304s).
+// and nginx and net/http's floor (`talkbench floor`) on the directory
+// `talkstream build` wrote, and runs wrk against each, interleaved, for
+// /atom.xml and /feed.json: plain, with Accept-Encoding: gzip, and with
+// If-None-Match (304s).
 func runServing(ctx context.Context, log io.Writer, step func(string, ...any), o runOpts, cfg, cycleDir, siteDir string) ([]servingRow, *manyPathsResult, error) {
 	rows, many, err := serving(ctx, log, step, o, cfg, cycleDir, siteDir)
 	return rows, many, err
@@ -59,13 +61,26 @@ func serving(ctx context.Context, log io.Writer, step func(string, ...any), o ru
 		return nil, nil, err
 	}
 	defer stopProc(ng)
+	flAddr, err := freeAddr()
+	if err != nil {
+		return nil, nil, err
+	}
+	fl := exec.CommandContext(ctx, selfPath, "floor", "-dir", siteDir, "-addr", flAddr)
+	fl.Stdout, fl.Stderr = log, log
+	if err := fl.Start(); err != nil {
+		return nil, nil, fmt.Errorf("talkbench floor: %w", err)
+	}
+	defer stopProc(fl)
 	if err := waitHTTP("http://"+tsAddr+"/healthz", 3*time.Minute); err != nil {
 		return nil, nil, fmt.Errorf("talkstream serve: %w", err)
 	}
 	if err := waitHTTP("http://"+ngAddr+"/atom.xml", 30*time.Second); err != nil {
 		return nil, nil, fmt.Errorf("nginx: %w", err)
 	}
-	step("serving: talkstream on %s, nginx on %s", tsAddr, ngAddr)
+	if err := waitHTTP("http://"+flAddr+"/atom.xml", 30*time.Second); err != nil {
+		return nil, nil, fmt.Errorf("talkbench floor: %w", err)
+	}
+	step("serving: talkstream on %s, nginx on %s, net/http's floor on %s", tsAddr, ngAddr, flAddr)
 
 	luaDir := filepath.Join(o.work, "wrk")
 	os.MkdirAll(luaDir, 0o755)
@@ -81,7 +96,7 @@ func serving(ctx context.Context, log io.Writer, step func(string, ...any), o ru
 			for _, srv := range []struct {
 				addr string
 				runs *[]wrkResult
-			}{{tsAddr, &row.tsRuns}, {ngAddr, &row.ngRuns}} {
+			}{{tsAddr, &row.tsRuns}, {ngAddr, &row.ngRuns}, {flAddr, &row.flRuns}} {
 				url := "http://" + srv.addr + row.path
 				hdrs, bodyLen, err := modeHeaders(url, row.mode)
 				if err != nil {
@@ -98,7 +113,7 @@ func serving(ctx context.Context, log io.Writer, step func(string, ...any), o ru
 		step("serving: round %d/%d done", r+1, o.serveRuns)
 	}
 	for i := range rows {
-		rows[i].ts, rows[i].ng = medianWrk(rows[i].tsRuns), medianWrk(rows[i].ngRuns)
+		rows[i].ts, rows[i].ng, rows[i].fl = medianWrk(rows[i].tsRuns), medianWrk(rows[i].ngRuns), medianWrk(rows[i].flRuns)
 	}
 	step("serving: wrk over up to %d different paths, serve's memory", manyPathsMax)
 	many, err := runManyPaths(ctx, log, o, serve.Process.Pid, tsAddr, siteDir)
