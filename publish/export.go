@@ -16,7 +16,8 @@ import (
 
 // manifest is what an export leaves in its folder for the next one.
 type manifest struct {
-	Fingerprint string            `json:"fingerprint"` // of the publish options
+	Fingerprint string            `json:"fingerprint"`       // of the publish options
+	Lineage     string            `json:"lineage,omitempty"` // of the database (index.State)
 	Streams     map[string]int64  `json:"streams"`     // each stream's version
 	Outputs     map[string]string `json:"outputs"`     // each file's ETag
 }
@@ -109,7 +110,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 		versions[prefix] = st.Version
 		// A stream whose version is the one the last export saw has the
 		// same archive pages: they are kept without reading the stream.
-		unchanged := !full && prev.Fingerprint == s.fp && prev.Streams[prefix] == st.Version
+		unchanged := !full && prev.Fingerprint == s.fp && prev.Lineage == s.lineage && prev.Streams[prefix] == st.Version
 		if err := p.exportStream(ctx, s, st, unchanged, old, write, &stats); err != nil {
 			return stats, err
 		}
@@ -128,7 +129,7 @@ func (p *Publisher) Export(ctx context.Context, dir string, full bool) (ExportSt
 		removeEmptyDirs(dir, filepath.Dir(file))
 		stats.Removed++
 	}
-	b, err := json.MarshalIndent(manifest{Fingerprint: s.fp, Streams: versions, Outputs: now}, "", " ")
+	b, err := json.MarshalIndent(manifest{Fingerprint: s.fp, Lineage: s.lineage, Streams: versions, Outputs: now}, "", " ")
 	if err != nil {
 		return stats, err
 	}

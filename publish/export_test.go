@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream"
+	"github.com/talkstream/talkstream/publish/index"
 )
 
 // tree reads every file under dir: name → contents and modification time.
@@ -126,6 +127,95 @@ func TestExportIncremental(t *testing.T) {
 		if _, ok := b[name]; !ok {
 			t.Errorf("%s: only in the incremental export", name)
 		}
+	}
+}
+
+// TestExportAnotherDatabase: a database made again counts its stream
+// versions from 1 again, so its validators must not be the old one's: an
+// export into a folder another database wrote rewrites what differs, and
+// the two databases never give one ETag to other bytes.
+func TestExportAnotherDatabase(t *testing.T) {
+	ctx := context.Background()
+	items := fixtureItems()
+	p1, _, err := newTestPublisher(t, fixtureOptions(), items, fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := p1.Export(ctx, dir, false); err != nil {
+		t.Fatal(err)
+	}
+	changed := append([]talkstream.Item(nil), items...)
+	changed[0].Title += " (in the new database)"
+	p2, _, err := newTestPublisher(t, fixtureOptions(), changed, fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := p2.Export(ctx, dir, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Written == 0 {
+		t.Errorf("export of another database into the folder: %+v; want its streams written", stats)
+	}
+	full := t.TempDir()
+	if _, err := p2.Export(ctx, full, true); err != nil {
+		t.Fatal(err)
+	}
+	a, b := tree(t, dir), tree(t, full)
+	for name, want := range b {
+		if a[name] != want {
+			t.Errorf("%s: the incremental export over the other database's differs from a full export", name)
+		}
+	}
+	for _, path := range []string{"/feed.json", "/atom.xml", "/"} {
+		r1, err := p1.route(ctx, p1.cur.Load(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2, err := p2.route(ctx, p2.cur.Load(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r1.etag == r2.etag {
+			t.Errorf("%s: both databases give ETag %s", path, r1.etag)
+		}
+	}
+}
+
+// TestLineageOfOlderDatabase: a database published before lineages existed
+// keeps none, so its outputs keep their ETags after an upgrade.
+func TestLineageOfOlderDatabase(t *testing.T) {
+	ctx := context.Background()
+	_, st, err := newTestPublisher(t, fixtureOptions(), fixtureItems(), fixtureSources(), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, err := st.PublishState(ctx)
+	if err != nil || len(state.Lineage) != 12 {
+		t.Fatalf("a new database's lineage: %q, %v", state.Lineage, err)
+	}
+	// What an older version left: the same state without a lineage.
+	state.Lineage = ""
+	if err := st.UpdatePublish(ctx, func(tx index.Tx) error { return tx.SetState(state) }); err != nil {
+		t.Fatal(err)
+	}
+	p2, err := New(fixtureOptions(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p2.Sync(ctx, fixtureSources(), now); err != nil {
+		t.Fatal(err)
+	}
+	if state, err := st.PublishState(ctx); err != nil || state.Lineage != "" {
+		t.Errorf("an older database's lineage after a Sync: %q, %v; want none", state.Lineage, err)
+	}
+	rt, err := p2.route(ctx, p2.cur.Load(), "/feed.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fp, _ := fingerprints(p2.opts); !strings.HasPrefix(rt.etag, `"`+fp[:8]+"-") {
+		t.Errorf("ETag %s: want the form older versions gave, %q and the stream's version", rt.etag, fp[:8])
 	}
 }
 

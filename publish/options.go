@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -173,4 +174,22 @@ func renamedSources(was, now string) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// etagPrefix is what every stream's ETag starts with: 8 hex digits of the
+// outputs fingerprint, mixed with the database's lineage when it has one,
+// so that neither another configuration nor another database repeats a
+// validator for other bytes.
+func etagPrefix(fp, lineage string) string {
+	if lineage == "" {
+		return fp[:8]
+	}
+	return shortHash([]string{fp, lineage})[:8]
+}
+
+// newLineage is a database's lineage: 12 random hex digits.
+func newLineage() string {
+	var b [6]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
 }

@@ -62,7 +62,9 @@ var maxAssemblies = max(2, runtime.GOMAXPROCS(0))
 // and the fixed outputs. Its size grows with the number of streams and
 // sources, not of items.
 type snapshot struct {
-	fp       string
+	fp       string // of the publish options
+	lineage  string // of the database (index.State)
+	tag      string // what every stream's ETag starts with: fp and lineage
 	r        *renderer
 	version  int64     // the newest stream version
 	modified time.Time // when it was made
@@ -104,13 +106,13 @@ type sourcesView struct {
 }
 
 // load makes a snapshot from the store's streams.
-func (p *Publisher) load(ctx context.Context, fp string, r *renderer, sources []talkstream.Source, version int64) (*snapshot, error) {
+func (p *Publisher) load(ctx context.Context, fp, lineage string, r *renderer, sources []talkstream.Source, version int64) (*snapshot, error) {
 	rows, err := p.store.Streams(ctx)
 	if err != nil {
 		return nil, err
 	}
 	s := &snapshot{
-		fp: fp, r: r, version: version, streams: map[string]*streamView{},
+		fp: fp, lineage: lineage, tag: etagPrefix(fp, lineage), r: r, version: version, streams: map[string]*streamView{},
 		sidebars: map[string][]byte{},
 	}
 	for _, row := range rows {
@@ -240,7 +242,7 @@ func (p *Publisher) sourcesView(sources []talkstream.Source) sourcesView {
 // withSources is a copy of s with other sources.
 func (s *snapshot) withSources(sv sourcesView) *snapshot {
 	next := &snapshot{
-		fp: s.fp, r: s.r, version: s.version, modified: s.modified, streams: s.streams, main: s.main,
+		fp: s.fp, lineage: s.lineage, tag: s.tag, r: s.r, version: s.version, modified: s.modified, streams: s.streams, main: s.main,
 		upcoming: s.upcoming, nextStart: s.nextStart,
 		nav: s.nav, sources: sv, fixed: s.fixed, assets: s.assets, sidebars: map[string][]byte{},
 	}

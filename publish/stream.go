@@ -183,7 +183,7 @@ func (p *Publisher) tagOf(s *snapshot, o outputRef, ms []index.Member) (string, 
 	}
 	var b strings.Builder
 	b.WriteString(`"`)
-	b.WriteString(s.fp[:8])
+	b.WriteString(s.tag)
 	b.WriteByte('-')
 	b.WriteString(fileCodes[o.file])
 	mod := o.st.Modified

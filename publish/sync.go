@@ -71,6 +71,10 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 	if state, err = p.store.PublishState(ctx); err != nil {
 		return stats, err
 	}
+	lineage := state.Lineage
+	if lineage == "" && state.Fingerprint == "" { // never published
+		lineage = newLineage()
+	}
 	slugs, err := p.store.Slugs(ctx)
 	if err != nil {
 		return stats, err
@@ -161,12 +165,12 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 				stats.ChangedStreams = append(stats.ChangedStreams, prefix)
 			}
 		}
-		return tx.SetState(index.State{Cursor: cursor, Fingerprint: fp, Fragments: ffp, Sources: names, Version: version})
+		return tx.SetState(index.State{Cursor: cursor, Fingerprint: fp, Fragments: ffp, Sources: names, Version: version, Lineage: lineage})
 	})
 	if err != nil {
 		return stats, err
 	}
-	snap, err := p.load(ctx, fp, r, sources, version)
+	snap, err := p.load(ctx, fp, lineage, r, sources, version)
 	if err != nil {
 		return stats, err
 	}

@@ -28,6 +28,7 @@ const (
 	metaPubSources = "publish_sources"   // the sources' names fragments were rendered with
 	metaPubFrags   = "publish_fragments" // the fingerprint of the options fragments were rendered with
 	metaPubVersion = "publish_version"   // the newest stream version
+	metaPubLineage = "publish_lineage"   // made at random by the first Sync of this database
 )
 
 // itemRev returns this transaction's item revision: one more than the
@@ -81,8 +82,9 @@ func (s *Store) PublishState(ctx context.Context) (index.State, error) {
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
 		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
-		EXISTS (SELECT 1 FROM dirty_streams)`, metaPubCursor, metaPubFP, metaPubVersion, metaPubSources, metaPubFrags).
-		Scan(&st.ItemRev, &cursor, &st.Fingerprint, &version, &st.Sources, &st.Fragments, &st.Dirty)
+		COALESCE((SELECT value FROM meta WHERE key = ?), ''),
+		EXISTS (SELECT 1 FROM dirty_streams)`, metaPubCursor, metaPubFP, metaPubVersion, metaPubSources, metaPubFrags, metaPubLineage).
+		Scan(&st.ItemRev, &cursor, &st.Fingerprint, &version, &st.Sources, &st.Fragments, &st.Lineage, &st.Dirty)
 	if err != nil {
 		return st, fmt.Errorf("store: publish state: %w", err)
 	}
@@ -577,5 +579,6 @@ func (t *Tx) SetState(st index.State) error {
 		t.SetMeta(metaPubFrags, st.Fragments),
 		t.SetMeta(metaPubSources, st.Sources),
 		t.SetMeta(metaPubVersion, strconv.FormatInt(st.Version, 10)),
+		t.SetMeta(metaPubLineage, st.Lineage),
 	)
 }

@@ -123,6 +123,12 @@ type State struct {
 	Fragments   string // of those that reach fragments
 	Sources     string // the sources' names the fragments were rendered with, as SetState was given them
 	Version     int64  // the newest publish version
+	// Lineage is made at random by the first Sync of a database. Stream
+	// versions count from 1 in every database, so a database made again
+	// would give other bytes the validators and export manifests of the
+	// old one: they carry the lineage too. A database published before
+	// lineages existed has none and keeps its validators.
+	Lineage string
 	Dirty       bool   // some stream lost an item since (merged away, pruned) and needs its summary again
 }
 
