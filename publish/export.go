@@ -18,8 +18,8 @@ import (
 type manifest struct {
 	Fingerprint string            `json:"fingerprint"`       // of the publish options
 	Lineage     string            `json:"lineage,omitempty"` // of the database (index.State)
-	Streams     map[string]int64  `json:"streams"`     // each stream's version
-	Outputs     map[string]string `json:"outputs"`     // each file's ETag
+	Streams     map[string]int64  `json:"streams"`           // each stream's version
+	Outputs     map[string]string `json:"outputs"`           // each file's ETag
 }
 
 // manifestName is the file, in an exported directory, that lists each

@@ -129,7 +129,7 @@ type State struct {
 	// old one: they carry the lineage too. A database published before
 	// lineages existed has none and keeps its validators.
 	Lineage string
-	Dirty       bool   // some stream lost an item since (merged away, pruned) and needs its summary again
+	Dirty   bool // some stream lost an item since (merged away, pruned) and needs its summary again
 }
 
 // Store is what publish reads and writes. Every method is safe for
