@@ -123,13 +123,13 @@ type State struct {
 	Fragments   string // of those that reach fragments
 	Sources     string // the sources' names the fragments were rendered with, as SetState was given them
 	Version     int64  // the newest publish version
+	Dirty       bool   // some stream lost an item since (merged away, pruned) and needs its summary again
 	// Lineage is made at random by the first Sync of a database. Stream
 	// versions count from 1 in every database, so a database made again
 	// would give other bytes the validators and export manifests of the
 	// old one: they carry the lineage too. A database published before
 	// lineages existed has none and keeps its validators.
 	Lineage string
-	Dirty   bool // some stream lost an item since (merged away, pruned) and needs its summary again
 }
 
 // Store is what publish reads and writes. Every method is safe for
