@@ -54,7 +54,11 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && state.Fragments == ffp && state.Sources == names && !state.Dirty &&
 		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version && !cur.isDue(now) {
 		// Nothing to render: only the sources' health may have changed.
-		next := cur.withSources(p.sourcesView(sources))
+		sv := p.sourcesView(sources)
+		if sv.hash == cur.sources.hash {
+			return stats, nil // the snapshot, its routes and sidebars stay
+		}
+		next := cur.withSources(sv)
 		if err := p.fixedOutputs(next, sources); err != nil {
 			return stats, err
 		}

@@ -22,11 +22,14 @@ import (
 // resident memory 273 MiB with SQLite's caches beside it.
 const memoryBesidesCache = 128 << 20
 
-// followEvery is how often an instance sharing its database looks for
-// what the others published.
+// followEvery is how often serve looks for what others wrote to its
+// database: the other instances sharing a PostgreSQL database, or a
+// `talkstream fetch` or `build` run beside it on SQLite.
 const followEvery = 2 * time.Second
 
-// follow loads what other instances publish, until ctx is done.
+// follow publishes what others wrote to the database, until ctx is done.
+// A look that finds nothing new is a query of the publish state and the
+// sources' health.
 func (a *app) follow(ctx context.Context, log *slog.Logger) {
 	t := time.NewTicker(followEvery)
 	defer t.Stop()
@@ -137,12 +140,10 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 		}
 	}()
 
-	// Instances sharing a PostgreSQL database: what another instance
-	// fetched and published shows here within followEvery (a Sync with
-	// nothing new is one query of the publish version).
-	if a.store.Engine() == "postgres" {
-		go a.follow(ctx, log)
-	}
+	// What another instance sharing a PostgreSQL database, or a
+	// `talkstream fetch` run beside serve, wrote shows here within
+	// followEvery.
+	go a.follow(ctx, log)
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestServeSeesFetchBeside: a `talkstream fetch` run beside `serve` on the
+// same SQLite database shows in what serve serves within a few seconds, not
+// at serve's next tick or restart.
+func TestServeSeesFetchBeside(t *testing.T) {
+	var posts atomic.Int32
+	posts.Store(1)
+	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>Beside</title><link>https://beside.example/</link>`)
+		for i := range posts.Load() {
+			fmt.Fprintf(w, `<item><title>Beside post number %d about MirageOS</title><link>https://beside.example/%d</link><guid>https://beside.example/%d</guid><pubDate>Mon, 0%d Jun 2026 10:00:00 GMT</pubDate></item>`, i+1, i+1, i+1, i+1)
+		}
+		fmt.Fprint(w, `</channel></rss>`)
+	}))
+	defer feed.Close()
+	cfgPath, _ := demoWorld(t, "\n  - id: beside\n    kind: blog\n    url: "+feed.URL+"/feed.rss\n")
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	a, err := openApp(ctx, cfgPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	a.tick = time.Hour // only the first tick, at the start, fetches
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, ln, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard) }()
+	feedJSON := func() string {
+		resp, err := http.Get("http://" + ln.Addr().String() + "/feed.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return string(b)
+	}
+	waitFor := func(what string) {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for !strings.Contains(feedJSON(), what) {
+			if time.Now().After(deadline) {
+				t.Fatalf("serve does not show %q after 15 s", what)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor("Beside post number 1")
+
+	posts.Store(2)
+	if code, out, errs := cli(t, "fetch", "-config", cfgPath, "-source", "beside"); code != 0 {
+		t.Fatalf("fetch beside serve: %d\n%s%s", code, out, errs)
+	}
+	waitFor("Beside post number 2")
+
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve returned %v", err)
+	}
+}
