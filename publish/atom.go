@@ -89,7 +89,7 @@ func (r *renderer) atomEntry(v *itemView) ([]byte, error) {
 		e.Authors = append(e.Authors, atomPerson{Name: a.Name, URI: a.URL})
 	}
 	for _, c := range r.categories(v) {
-		e.Categories = append(e.Categories, atomCategory{Term: c.term, Scheme: c.scheme, Label: c.label})
+		e.Categories = append(e.Categories, atomCategory{Term: c.label, Scheme: c.scheme, Label: c.label})
 	}
 	if v.link != "" {
 		e.Links = append(e.Links, atomLink{Href: v.link, Rel: "alternate"})

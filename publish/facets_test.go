@@ -115,7 +115,7 @@ func TestFacets(t *testing.T) {
 		for _, w := range []string{
 			`<category term="talk" scheme="https://talks.example.org/kinds/" label="talk"></category>`,
 			`<category term="tls" scheme="https://talks.example.org/tags/" label="tls"></category>`,
-			`<category term="source-code-berlin-2015" scheme="https://talks.example.org/events/" label="Source_Code Berlin 2015"></category>`,
+			`<category term="Source_Code Berlin 2015" scheme="https://talks.example.org/events/" label="Source_Code Berlin 2015"></category>`,
 		} {
 			if !strings.Contains(atom, w) {
 				t.Errorf("atom.xml lacks %s", w)
@@ -124,6 +124,67 @@ func TestFacets(t *testing.T) {
 		rss := string(body(t, s, "/rss.xml"))
 		if !strings.Contains(rss, `<category domain="https://talks.example.org/tags/">tls</category>`) {
 			t.Errorf("rss.xml lacks the tls category with its domain")
+		}
+	})
+
+	// Readers show RSS's category text, Atom's term and JSON Feed's tags:
+	// every item has one set of them in all three.
+	t.Run("one set of categories", func(t *testing.T) {
+		var rss struct {
+			Items []struct {
+				Title      string   `xml:"title"`
+				Categories []string `xml:"category"`
+			} `xml:"channel>item"`
+		}
+		var atom struct {
+			Entries []struct {
+				Title      string `xml:"title"`
+				Categories []struct {
+					Term string `xml:"term,attr"`
+				} `xml:"category"`
+			} `xml:"entry"`
+		}
+		var feed struct {
+			Items []struct {
+				Title string   `json:"title"`
+				Tags  []string `json:"tags"`
+			} `json:"items"`
+		}
+		if err := xml.Unmarshal(body(t, s, "/rss.xml"), &rss); err != nil {
+			t.Fatal(err)
+		}
+		if err := xml.Unmarshal(body(t, s, "/atom.xml"), &atom); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(body(t, s, "/feed.json"), &feed); err != nil {
+			t.Fatal(err)
+		}
+		sets := map[string][3][]string{}
+		for _, it := range rss.Items {
+			v := sets[it.Title]
+			v[0] = slices.Sorted(slices.Values(it.Categories))
+			sets[it.Title] = v
+		}
+		for _, e := range atom.Entries {
+			v := sets[e.Title]
+			for _, c := range e.Categories {
+				v[1] = append(v[1], c.Term)
+			}
+			slices.Sort(v[1])
+			sets[e.Title] = v
+		}
+		for _, it := range feed.Items {
+			v := sets[it.Title]
+			v[2] = slices.Sorted(slices.Values(it.Tags))
+			sets[it.Title] = v
+		}
+		if len(sets) == 0 {
+			t.Fatal("no items")
+		}
+		for title, v := range sets {
+			if len(v[0]) == 0 || !slices.Equal(v[0], v[1]) || !slices.Equal(v[0], v[2]) {
+				t.Errorf("%q: RSS %q, Atom %q, JSON Feed %q", title, v[0], v[1], v[2])
+			}
 		}
 	})
 }

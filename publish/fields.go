@@ -52,21 +52,22 @@ func cleanList(in []string) []string {
 
 // category is one classification of an item for the feeds.
 type category struct {
-	term   string // the facet's slug
 	scheme string // where the facets of this dimension live, e.g. https://host/tags/
 	label  string // what people read
 }
 
 // categories lists an item's kind, tags and event as categories whose scheme
-// is the folder of the site's facets: term "xen" with scheme …/tags/ is the
-// stream at …/tags/xen/.
+// is the folder of the site's facets of that dimension. Every format writes
+// the same text for a category (RSS's category, Atom's term, JSON Feed's
+// tags): readers show Atom's term, so an event's term is its name, as in
+// the other two, not its slug. The slugs are in JSON Feed's _talkstream.
 func (r *renderer) categories(v *itemView) []category {
-	cats := []category{{term: v.kindFacet.slug, scheme: r.abs("/" + dirKinds + "/"), label: v.kindFacet.slug}}
+	cats := []category{{scheme: r.abs("/" + dirKinds + "/"), label: v.kindFacet.slug}}
 	for _, f := range v.tagFacets {
-		cats = append(cats, category{term: f.slug, scheme: r.abs("/" + dirTags + "/"), label: f.label})
+		cats = append(cats, category{scheme: r.abs("/" + dirTags + "/"), label: f.label})
 	}
 	if f := v.eventFacet; f != nil {
-		cats = append(cats, category{term: f.slug, scheme: r.abs("/" + dirEvents + "/"), label: f.label})
+		cats = append(cats, category{scheme: r.abs("/" + dirEvents + "/"), label: f.label})
 	}
 	return cats
 }

@@ -62,7 +62,7 @@ const (
 	// renderVersion is part of every fragment's fingerprint: change it when
 	// a change to this package changes what an item renders to, so that
 	// every fragment is rendered again once.
-	renderVersion = "4"
+	renderVersion = "5"
 )
 
 // ErrBaseURL is returned when Options.BaseURL is not an absolute http or
