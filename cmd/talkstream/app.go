@@ -51,8 +51,26 @@ func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *string) {
 	return fs, path
 }
 
-// parseFlags parses args; -h is a success, any other flag error a usage error.
+// parseFlags parses the flags of a verb that takes no arguments; -h is a
+// success, any other flag error or an argument a usage error.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		// "build -out o1 extra", or a flag after an argument
+		// ("fetch feeds.yaml -due"), which flag stops at: refused, not
+		// silently ignored.
+		fmt.Fprintf(fs.Output(), "%s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// parseFlagsAndArgs parses the flags of a verb that takes arguments after
+// them (explain ITEM-ID, import FILE); the verb checks those.
+func parseFlagsAndArgs(fs *flag.FlagSet, args []string) error {
 	err := fs.Parse(args)
 	switch {
 	case err == nil:

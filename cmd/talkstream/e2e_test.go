@@ -338,6 +338,8 @@ func TestCLIErrors(t *testing.T) {
 		{"check bad config", []string{"check", "-config", bad}, 1, "bad.yaml:6: source \"a\": unknown key \"urll\""},
 		{"missing config", []string{"check", "-config", filepath.Join(dir, "none.yaml")}, 1, "no such file"},
 		{"build needs -out", []string{"build", "-config", good}, 2, "-out"},
+		{"build with an extra argument", []string{"build", "-config", good, "-out", dir, "extra"}, 2, `unexpected argument "extra"`},
+		{"a flag after an argument", []string{"fetch", good, "-due"}, 2, "unexpected argument"},
 		{"fetch unknown source", []string{"fetch", "-config", good, "-source", "nope"}, 1, "no source \"nope\""},
 		{"explain unknown item", []string{"explain", "-config", good, "zzzz"}, 1, "no item"},
 		{"help", []string{"help"}, 0, ""},

@@ -15,7 +15,7 @@ import (
 // sources (config.Import), printing what it added and skipped.
 func runImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := newFlags("import", stderr)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {

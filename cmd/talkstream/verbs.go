@@ -124,7 +124,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, path := newFlags("explain", stderr)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsAndArgs(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
