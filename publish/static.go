@@ -5,6 +5,7 @@ import (
 	"embed"
 	"encoding/hex"
 	"path"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"time"
@@ -81,7 +82,24 @@ var assets = sync.OnceValue(func() []*fixedOutput {
 		if err != nil {
 			panic(err) // embedded by go:embed above: always there
 		}
-		out = append(out, newFixed("/"+name, assetTypes[path.Ext(name)], kindAsset, body, epoch))
+		out = append(out, newFixed("/"+name, assetTypes[path.Ext(name)], kindAsset, body, assetTime()))
 	}
 	return out
+})
+
+// assetTime is the assets' Last-Modified and file time: the time of the
+// commit the binary was built from (go build stamps it), which is when they
+// last could have changed; 1970 when the binary has no such stamp (go test,
+// a build outside a repository).
+var assetTime = sync.OnceValue(func() time.Time {
+	if info, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range info.Settings {
+			if s.Key == "vcs.time" {
+				if t, err := time.Parse(time.RFC3339, s.Value); err == nil {
+					return t.UTC()
+				}
+			}
+		}
+	}
+	return epoch
 })
