@@ -51,7 +51,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 	if err != nil {
 		return stats, err
 	}
-	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && state.Fragments == ffp && state.Sources == names && !state.Dirty &&
+	if cur := p.cur.Load(); cur != nil && cur.fp == fp && state.Fingerprint == fp && state.Fragments == ffp && state.Sources == names && state.Lineage == cur.lineage && !state.Dirty &&
 		state.ItemRev <= state.Cursor.Rev && state.Version == cur.version && !cur.isDue(now) {
 		// Nothing to render: only the sources' health may have changed.
 		sv := p.sourcesView(sources)

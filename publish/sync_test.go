@@ -3,6 +3,7 @@ package publish
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/publish/index"
+	"github.com/talkstream/talkstream/store"
 )
 
 // TestSyncRendersOnlyChanges: a Sync renders exactly the items whose
@@ -276,5 +278,72 @@ func TestSlugsKept(t *testing.T) {
 	}
 	if got := feedTitles(t, s, "/tags/c-2/atom.xml"); !slices.Equal(got, []string{"b"}) {
 		t.Errorf("/tags/c-2/ = %v, want the later tag's item", got)
+	}
+}
+
+// TestSyncTwoProcesses: two processes on one SQLite file (serve, and a
+// build beside it) publish in turn, so a stream's version never goes back
+// nor is given twice: after every round of concurrent Syncs, the state's
+// version is past every stream's, and it moved on.
+func TestSyncTwoProcesses(t *testing.T) {
+	ctx := context.Background()
+	items := fixtureItems()
+	db := t.TempDir() + "/talkstream.db"
+	var pubs []*Publisher
+	var st1 *store.Store
+	for i := range 2 {
+		st, err := store.Open(ctx, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		if i == 0 {
+			st1 = st
+			if err := putItems(ctx, st, items); err != nil {
+				t.Fatal(err)
+			}
+		}
+		p, err := New(fixtureOptions(), st)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pubs = append(pubs, p)
+	}
+	last := int64(0)
+	for round := range 6 {
+		it := items[round%len(items)]
+		it.Title += fmt.Sprintf(" (round %d)", round)
+		if err := putItems(ctx, st1, []talkstream.Item{it}); err != nil {
+			t.Fatal(err)
+		}
+		errs := make(chan error, 2)
+		for _, p := range pubs {
+			go func() {
+				_, err := p.Sync(ctx, fixtureSources(), now.Add(time.Duration(round)*time.Minute))
+				errs <- err
+			}()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		state, err := st1.PublishState(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		streams, err := st1.Streams(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range streams {
+			if s.Version > state.Version {
+				t.Errorf("round %d: stream %s has version %d, past the state's %d", round, s.Prefix, s.Version, state.Version)
+			}
+		}
+		if state.Version <= last {
+			t.Errorf("round %d: version %d after %d", round, state.Version, last)
+		}
+		last = state.Version
 	}
 }

@@ -93,9 +93,8 @@ func testHostSlots(t *testing.T) {
 	}
 }
 
-// TestLocks: on PostgreSQL a named lock is held by one store (instance) at
-// a time and freed by unlock; on SQLite, which one
-// process owns, locks are free.
+// TestLocks: a named lock is held by one store (instance, or process on
+// the same SQLite file) at a time and freed by unlock.
 func TestLocks(t *testing.T) { forEngines(t, testLocks) }
 
 func testLocks(t *testing.T) {
@@ -110,9 +109,8 @@ func testLocks(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = b.TryLock(ctx, "job:prune")
-	if onPostgres(t) != errors.Is(err, ErrLocked) {
-		t.Fatalf("second TryLock: %v (on postgres: %v)", err, onPostgres(t))
+	if _, err = b.TryLock(ctx, "job:prune"); !errors.Is(err, ErrLocked) {
+		t.Fatalf("second TryLock: %v, want ErrLocked", err)
 	}
 	if u, err := b.TryLock(ctx, "job:other"); err != nil {
 		t.Fatalf("another name: %v", err)
@@ -143,13 +141,22 @@ func testLocks(t *testing.T) {
 		}
 		close(got)
 	}()
-	if onPostgres(t) {
-		select {
-		case <-got:
-			t.Error("Lock did not wait for the holder")
-		case <-time.After(200 * time.Millisecond):
-		}
+	select {
+	case <-got:
+		t.Error("Lock did not wait for the holder")
+	case <-time.After(200 * time.Millisecond):
 	}
 	held()
 	<-got
+	// Waiting ends with the context.
+	held, err = a.Lock(ctx, "publish")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held()
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := c.Lock(short, "publish"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Lock past its context: %v", err)
+	}
 }

@@ -11,8 +11,10 @@ import (
 // Instances sharing a PostgreSQL database take turns at publishing and at
 // maintenance jobs through session advisory locks: a lock lives on one
 // connection and dies with it, so an instance that is killed while holding
-// one never blocks the others. A SQLite store belongs to one process, whose
-// own mutexes already serialise these: there the locks are free.
+// one never blocks the others. Processes sharing a SQLite file (serve, and
+// a fetch or build run beside it) take turns through a file lock beside
+// the database (filelock_unix.go), which the kernel releases when its
+// holder dies.
 
 // ErrLocked is returned by TryLock when another instance holds the lock.
 var ErrLocked = errors.New("held by another instance")
@@ -38,7 +40,7 @@ func (s *Store) TryLock(ctx context.Context, name string) (unlock func(), err er
 
 func (s *Store) sessionLock(ctx context.Context, name string, try bool) (func(), error) {
 	if !s.e.postgres {
-		return func() {}, nil
+		return fileLock(ctx, s.path, name, try)
 	}
 	conn, err := s.w.Conn(ctx)
 	if err != nil {

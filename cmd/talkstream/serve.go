@@ -143,7 +143,10 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	// What another instance sharing a PostgreSQL database, or a
 	// `talkstream fetch` run beside serve, wrote shows here within
 	// followEvery.
-	go a.follow(ctx, log)
+	followCtx, stopFollow := context.WithCancel(ctx)
+	followDone := make(chan struct{})
+	defer func() { stopFollow(); <-followDone }() // before the store closes
+	go func() { defer close(followDone); a.follow(followCtx, log) }()
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
