@@ -22,6 +22,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -357,21 +358,52 @@ func TestCLIErrors(t *testing.T) {
 	}
 }
 
-func TestServe(t *testing.T) {
-	cfgPath, _ := demoWorld(t, "")
+// serveInProcess runs `talkstream serve` for the config at cfgPath on ln,
+// in this process, until stop or the end of the test; setup, when not nil,
+// adjusts the app before it starts. stop ends serve and returns what serve
+// returned.
+func serveInProcess(t *testing.T, cfgPath string, ln net.Listener, setup func(*app)) (stop func() error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	a, err := openApp(ctx, cfgPath)
 	if err != nil {
+		cancel()
 		t.Fatal(err)
 	}
-	defer a.Close()
+	if setup != nil {
+		setup(a)
+	}
+	done := make(chan error, 1)
+	go func() { done <- a.serve(ctx, ln, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard) }()
+	var once sync.Once
+	var serveErr error
+	stopped := false
+	stop = func() error {
+		once.Do(func() {
+			cancel()
+			serveErr = <-done
+			a.Close()
+		})
+		stopped = true
+		return serveErr
+	}
+	t.Cleanup(func() {
+		if !stopped {
+			if err := stop(); err != nil {
+				t.Errorf("serve: %v", err)
+			}
+		}
+	})
+	return stop
+}
+
+func TestServe(t *testing.T) {
+	cfgPath, _ := demoWorld(t, "")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, ln, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard) }()
+	stop := serveInProcess(t, cfgPath, ln, nil)
 	base := "http://" + ln.Addr().String()
 
 	get := func(path string) (*http.Response, string) {
@@ -404,7 +436,8 @@ func TestServe(t *testing.T) {
 			t.Errorf("%s: %d", p, resp.StatusCode)
 		}
 	}
-	cancel()
+	done := make(chan error, 1)
+	go func() { done <- stop() }()
 	select {
 	case err := <-done:
 		if err != nil {

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,20 +29,13 @@ func TestServeSeesFetchBeside(t *testing.T) {
 	defer feed.Close()
 	cfgPath, _ := demoWorld(t, "\n  - id: beside\n    kind: blog\n    url: "+feed.URL+"/feed.rss\n")
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	a, err := openApp(ctx, cfgPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	a.tick = time.Hour // only the first tick, at the start, fetches
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- a.serve(ctx, ln, slog.New(slog.NewTextHandler(io.Discard, nil)), io.Discard) }()
+	stop := serveInProcess(t, cfgPath, ln, func(a *app) {
+		a.tick = time.Hour // only the first tick, at the start, fetches
+	})
 	feedJSON := func() string {
 		resp, err := http.Get("http://" + ln.Addr().String() + "/feed.json")
 		if err != nil {
@@ -72,8 +63,7 @@ func TestServeSeesFetchBeside(t *testing.T) {
 	}
 	waitFor("Beside post number 2")
 
-	cancel()
-	if err := <-done; err != nil {
+	if err := stop(); err != nil {
 		t.Errorf("serve returned %v", err)
 	}
 }
