@@ -341,6 +341,8 @@ func TestCLIErrors(t *testing.T) {
 		{"build needs -out", []string{"build", "-config", good}, 2, "-out"},
 		{"build with an extra argument", []string{"build", "-config", good, "-out", dir, "extra"}, 2, `unexpected argument "extra"`},
 		{"a flag after an argument", []string{"fetch", good, "-due"}, 2, "unexpected argument"},
+		{"version with an argument", []string{"version", "extra"}, 2, "unexpected argument"},
+		{"version", []string{"version"}, 0, "talkstream"},
 		{"fetch unknown source", []string{"fetch", "-config", good, "-source", "nope"}, 1, "no source \"nope\""},
 		{"explain unknown item", []string{"explain", "-config", good, "zzzz"}, 1, "no item"},
 		{"help", []string{"help"}, 0, ""},

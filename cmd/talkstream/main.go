@@ -22,6 +22,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -56,7 +57,12 @@ func init() {
 		{name: "explain", args: "[-config FILE] ITEM-ID", help: "show why an item was merged and tagged as it was", run: runExplain},
 		{name: "import", args: "[-config FILE] FILE.opml", help: "add the feeds of an OPML subscription list to the config as sources", run: runImport},
 		{name: "demo", args: "[-addr 127.0.0.1:8080]", help: "serve the fixture feeds on 127.0.0.1:8089, aggregate and serve them (no internet needed)", run: runDemo},
-		{name: "version", help: "print the version", run: func(_ context.Context, _ []string, stdout, _ io.Writer) error {
+		{name: "version", help: "print the version", run: func(_ context.Context, args []string, stdout, stderr io.Writer) error {
+			fs := flag.NewFlagSet("talkstream version", flag.ContinueOnError)
+			fs.SetOutput(stderr)
+			if err := parseFlags(fs, args); err != nil {
+				return err
+			}
 			fmt.Fprintln(stdout, "talkstream", talkstream.Version)
 			return nil
 		}},
