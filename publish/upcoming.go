@@ -87,7 +87,7 @@ func (p *Publisher) nextStart(ctx context.Context) (time.Time, error) {
 
 // UpcomingDue says whether an upcoming talk's start has come by now since
 // the last Sync, so that a Sync would move it into the stream. It reads
-// nothing: serve asks it on every tick.
+// nothing; Sync makes the same check before reading anything else.
 func (p *Publisher) UpcomingDue(now time.Time) bool {
 	s := p.cur.Load()
 	return s != nil && s.isDue(now)

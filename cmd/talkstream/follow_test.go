@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -66,4 +67,51 @@ func TestServeSeesFetchBeside(t *testing.T) {
 	if err := stop(); err != nil {
 		t.Errorf("serve returned %v", err)
 	}
+}
+
+// TestServeMovesUpcomingTalk: when an upcoming talk's start comes, serve
+// moves it into the main stream within a few seconds, though no tick
+// fetched anything.
+func TestServeMovesUpcomingTalk(t *testing.T) {
+	yt := httptest.NewServer(http.FileServer(http.Dir("testdata/upcoming")))
+	t.Cleanup(yt.Close)
+	dir := t.TempDir()
+	copyFile(t, "testdata/upcoming/feeds.yaml", filepath.Join(dir, "feeds.yaml"))
+	copyFile(t, "testdata/upcoming/talks-announced.yaml", filepath.Join(dir, "talks.yaml"))
+	var now atomic.Value
+	now.Store(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
+	saved := clock
+	clock = func() time.Time { return now.Load().(time.Time) }
+	t.Cleanup(func() { clock = saved })
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	serveInProcess(t, filepath.Join(dir, "feeds.yaml"), ln, func(a *app) {
+		a.tick = time.Hour // only the first tick, at the start, fetches
+	})
+	const title = "MirageOS 5: unikernels, reproducibly"
+	waitFor := func(path string) {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			resp, err := http.Get("http://" + ln.Addr().String() + path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if strings.Contains(string(b), title) {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s lacks the talk after 15 s", path)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}
+	waitFor("/upcoming/feed.json")
+	now.Store(time.Date(2027, 2, 6, 12, 0, 0, 0, time.UTC)) // past its start
+	waitFor("/feed.json")
 }

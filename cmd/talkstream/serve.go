@@ -116,33 +116,11 @@ func (a *app) serve(ctx context.Context, ln net.Listener, log *slog.Logger, stdo
 	if err != nil {
 		return err
 	}
-	// A tick that fetched nothing publishes nothing, but an upcoming talk
-	// whose start has come must still move into the stream: each tick
-	// compares the clock with the soonest start (no I/O) and publishes
-	// when it has passed.
-	stopUpcoming, upcomingDone := make(chan struct{}), make(chan struct{})
-	defer func() { close(stopUpcoming); <-upcomingDone }() // before the store closes
-	go func() {
-		defer close(upcomingDone)
-		t := time.NewTicker(ingest.TickEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-stopUpcoming:
-				return
-			case <-t.C:
-				if now := clock().UTC(); a.pub.UpcomingDue(now) {
-					if _, err := a.publishAndAnnounce(context.Background(), now); err != nil {
-						log.Error("publish", "err", err)
-					}
-				}
-			}
-		}
-	}()
-
 	// What another instance sharing a PostgreSQL database, or a
 	// `talkstream fetch` run beside serve, wrote shows here within
-	// followEvery.
+	// followEvery. The same look moves an upcoming talk whose start has
+	// come into the stream (Sync compares the clock with the soonest start)
+	// though no tick fetched anything.
 	followCtx, stopFollow := context.WithCancel(ctx)
 	followDone := make(chan struct{})
 	defer func() { stopFollow(); <-followDone }() // before the store closes
