@@ -196,20 +196,15 @@ func (r *budgetReader) ReadRune() (rune, int, error) {
 // there are none such.
 func anchors(re *syntax.Regexp) (lits []string, before int, ok bool) {
 	switch re.Op {
-	case syntax.OpLiteral:
-		if len(re.Rune) == 0 {
-			return nil, 0, false
-		}
-		return []string{canon(string(re.Rune))}, 0, true
+	case syntax.OpLiteral, syntax.OpCharClass:
+		lits, ok := required(re) // a literal, or the small classes it turns into literals
+		return lits, 0, ok
 	case syntax.OpCapture, syntax.OpPlus:
 		return anchors(re.Sub[0])
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
 			return anchors(re.Sub[0])
 		}
-	case syntax.OpCharClass:
-		lits, ok := required(re) // the small classes it turns into literals
-		return lits, 0, ok
 	case syntax.OpConcat:
 		// Of the parts whose start is a bounded distance into the match
 		// (every part before them bounded in length), the one whose
