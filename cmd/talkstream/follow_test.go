@@ -73,11 +73,7 @@ func TestServeSeesFetchBeside(t *testing.T) {
 // moves it into the main stream within a few seconds, though no tick
 // fetched anything.
 func TestServeMovesUpcomingTalk(t *testing.T) {
-	yt := httptest.NewServer(http.FileServer(http.Dir("testdata/upcoming")))
-	t.Cleanup(yt.Close)
-	dir := t.TempDir()
-	copyFile(t, "testdata/upcoming/feeds.yaml", filepath.Join(dir, "feeds.yaml"))
-	copyFile(t, "testdata/upcoming/talks-announced.yaml", filepath.Join(dir, "talks.yaml"))
+	dir, _ := upcomingWorld(t)
 	var now atomic.Value
 	now.Store(time.Date(2026, 12, 1, 12, 0, 0, 0, time.UTC))
 	saved := clock

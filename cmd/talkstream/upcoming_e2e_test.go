@@ -19,11 +19,7 @@ import (
 // the main stream under the same id; its recording, uploaded later and
 // linked by the curator, merges into that item.
 func TestUpcomingTalkE2E(t *testing.T) {
-	yt := httptest.NewServer(http.FileServer(http.Dir("testdata/upcoming")))
-	t.Cleanup(yt.Close)
-	dir := t.TempDir()
-	copyFile(t, "testdata/upcoming/feeds.yaml", filepath.Join(dir, "feeds.yaml"))
-	copyFile(t, "testdata/upcoming/talks-announced.yaml", filepath.Join(dir, "talks.yaml"))
+	dir, ytURL := upcomingWorld(t)
 	cfg, out := filepath.Join(dir, "feeds.yaml"), filepath.Join(dir, "out")
 
 	saved := clock
@@ -125,7 +121,7 @@ func TestUpcomingTalkE2E(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	more := "  - {id: fosdem-youtube, kind: youtube, url: \"" + yt.URL + "/youtube.xml\"}\n"
+	more := "  - {id: fosdem-youtube, kind: youtube, url: \"" + ytURL + "/youtube.xml\"}\n"
 	if err := os.WriteFile(cfg, append(b, more...), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -166,6 +162,19 @@ func feedItems(t *testing.T, body string) []feedItem {
 		t.Fatal(err)
 	}
 	return f.Items
+}
+
+// upcomingWorld serves testdata/upcoming on loopback (the conference
+// channel's feed a test adds later) and returns a folder holding its
+// feeds.yaml and the curator's talks.yaml that announces the talk.
+func upcomingWorld(t *testing.T) (dir, serverURL string) {
+	t.Helper()
+	yt := httptest.NewServer(http.FileServer(http.Dir("testdata/upcoming")))
+	t.Cleanup(yt.Close)
+	dir = t.TempDir()
+	copyFile(t, "testdata/upcoming/feeds.yaml", filepath.Join(dir, "feeds.yaml"))
+	copyFile(t, "testdata/upcoming/talks-announced.yaml", filepath.Join(dir, "talks.yaml"))
+	return dir, yt.URL
 }
 
 func copyFile(t *testing.T, from, to string) {
