@@ -329,7 +329,7 @@ func TestHostileFeeds(t *testing.T) {
 		{id: "duplicate-guids", entries: 3, handler: write(rss("", "dups",
 			rssItem{guid: "same", link: "https://dups.example/1", title: "First with the GUID"},
 			rssItem{guid: "same", link: "https://dups.example/2", title: "Second with the GUID"},
-			rssItem{guid: "same", link: "https://dups.example/2", title: "Second again, word for word"},
+			rssItem{guid: "same", link: "https://dups.example/2", title: "Second with the GUID"}, // again, word for word
 			rssItem{guid: "other", link: "https://dups.example/3", title: "Another"},
 		), "")},
 		{id: "huge", entries: 10000, handler: write(huge, "application/rss+xml")},

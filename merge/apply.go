@@ -44,7 +44,10 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 
 	// Identity, filters and content hashes first; then everything stored
 	// about these entries in one lookup.
-	ids := assignIDs(entries)
+	ids, prevs, err := entryIDs(tx, src.ID, entries)
+	if err != nil {
+		return st, err
+	}
 	var order []int // indexes of the first entry with each id
 	seen := map[string]bool{}
 	for i := range entries {
@@ -52,14 +55,6 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 			seen[ids[i]] = true
 			order = append(order, i)
 		}
-	}
-	uniq := make([]string, len(order))
-	for j, i := range order {
-		uniq[j] = ids[i]
-	}
-	prevs, err := tx.EntryStates(src.ID, uniq)
-	if err != nil {
-		return st, err
 	}
 	var changes []*change
 	for _, i := range order {

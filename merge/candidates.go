@@ -94,6 +94,11 @@ func (a *applyState) titleCandidate(c *change) (*titleHit, string) {
 // the recording its text links: linking is not being.
 func (m *Merger) keysOf(se *StoredEntry, tc *textCache) map[string]string {
 	keys := keysWith(&se.Entry, tc)
+	if isTitledID(se.EntryID) {
+		// A link its feed gives several stories is none of theirs, as a
+		// site's home page is no talk's: it joins nothing.
+		delete(keys, keyURL+CanonicalURL(se.Entry.Link))
+	}
 	if natureOf(m.sourceKind(se.SourceID), &se.Entry) == natureThing {
 		return keys
 	}

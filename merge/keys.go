@@ -308,6 +308,115 @@ func assignIDs(entries []talkstream.Entry) []string {
 	return ids
 }
 
+// titleIDSep joins an id to the hash of a title, for entries of one feed
+// that share their GUID and link, or their link and no GUID, but not their
+// title: distinct stories whose publisher gives them one identity (every
+// item linking to the same page, a GUID that never changes).
+const titleIDSep = "|title:"
+
+func titledID(id, title string) string {
+	return id + titleIDSep + hashStrings(strings.TrimSpace(title))[:16]
+}
+
+// isTitledID reports whether an entry's id was told apart by its title:
+// its link is then shared by other stories of its feed.
+func isTitledID(id string) bool {
+	i := strings.LastIndex(id, titleIDSep)
+	return i >= 0 && len(id)-i-len(titleIDSep) == 16
+}
+
+// titledIDs returns, for each entry whose id (assignIDs) another entry of
+// the same fetch has with another title, the id that tells it apart.
+func titledIDs(entries []talkstream.Entry, ids []string) map[int]string {
+	titles := map[string]map[string]bool{} // id → the distinct titles it is used with
+	for i := range entries {
+		if titles[ids[i]] == nil {
+			titles[ids[i]] = map[string]bool{}
+		}
+		titles[ids[i]][strings.TrimSpace(entries[i].Title)] = true
+	}
+	out := map[int]string{}
+	for i := range entries {
+		if len(titles[ids[i]]) > 1 {
+			out[i] = titledID(ids[i], entries[i].Title)
+		}
+	}
+	return out
+}
+
+// entryIDs gives every entry of one fetch its identity (assignIDs, then a
+// title for entries it would otherwise fold into one) and returns what is
+// stored under those ids. An identity once given is kept: an entry told
+// apart by its title keeps that id when its siblings have left the feed,
+// and the one entry stored under the plain id before its siblings came
+// keeps the plain id — else a new sibling would overwrite it as an edit.
+func entryIDs(tx Tx, sourceID string, entries []talkstream.Entry) ([]string, map[string]*StoredEntry, error) {
+	ids := assignIDs(entries)
+	shared := titledIDs(entries, ids)
+	var look []string
+	seen := map[string]bool{}
+	add := func(id string) {
+		if !seen[id] {
+			seen[id] = true
+			look = append(look, id)
+		}
+	}
+	for i := range ids {
+		add(ids[i])
+		if t, ok := shared[i]; ok {
+			add(t)
+		}
+	}
+	prevs, err := tx.EntryStates(sourceID, look)
+	if err != nil {
+		return nil, nil, err
+	}
+	hashes := make([]string, len(entries))
+	hash := func(i int) string {
+		if hashes[i] == "" {
+			hashes[i] = ContentHash(&entries[i])
+		}
+		return hashes[i]
+	}
+	// An entry alone with its id now, and new or changed under it, may
+	// have been told apart by its title in an earlier fetch: one more
+	// lookup, for those entries only.
+	titled := map[int]string{}
+	var again []string
+	for i := range entries {
+		if t, ok := shared[i]; ok {
+			titled[i] = t
+			continue
+		}
+		if p := prevs[ids[i]]; p == nil || p.Hash != hash(i) {
+			titled[i] = titledID(ids[i], entries[i].Title)
+			if !seen[titled[i]] {
+				seen[titled[i]] = true
+				again = append(again, titled[i])
+			}
+		}
+	}
+	if len(again) > 0 {
+		more, err := tx.EntryStates(sourceID, again)
+		if err != nil {
+			return nil, nil, err
+		}
+		for id, p := range more {
+			prevs[id] = p
+		}
+	}
+	for i, t := range titled {
+		_, isShared := shared[i]
+		switch p := prevs[ids[i]]; {
+		case prevs[t] != nil:
+			ids[i] = t // told apart by its title before: it keeps that id
+		case isShared && (p == nil || p.Hash != hash(i)):
+			ids[i] = t // shares its id with another story and is not the one stored under it
+		}
+	}
+	return ids, prevs, nil
+}
+
 // ContentHash decides whether an entry changed: its meaningful content,
 // never its dates (YouTube bumps <updated> with view counts).
 func ContentHash(e *talkstream.Entry) string {

@@ -311,6 +311,9 @@ func TestAssignIDs(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			if got := titledIDs(tt.entries, assignIDs(tt.entries)); len(got) != 0 {
+				t.Errorf("titledIDs = %v for entries with one title per id", got)
+			}
 			if got := assignIDs(tt.entries); !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("assignIDs = %q, want %q", got, tt.want)
 			}
@@ -434,5 +437,34 @@ func TestDistinctLinks(t *testing.T) {
 		if got[i] != want[i] {
 			t.Errorf("link %d = %+v, want %+v", i, got[i], want[i])
 		}
+	}
+}
+
+// TestTitledIDs: stories of one feed that share their identity (a link and
+// no GUID, or a GUID and link) are told apart by their titles; an exact
+// repeat keeps sharing its twin's id.
+func TestTitledIDs(t *testing.T) {
+	entries := []talkstream.Entry{
+		{Link: "https://radio.example/show", Title: "Episode 2"},
+		{Link: "https://radio.example/show", Title: "Episode 1"},
+		{Link: "https://radio.example/show", Title: "Episode 1"},
+		{GUID: "g", Link: "https://radio.example/n", Title: "Notice A"},
+		{GUID: "g", Link: "https://radio.example/n", Title: "Notice B"},
+		{Link: "https://radio.example/other", Title: "Alone"},
+	}
+	got := titledIDs(entries, assignIDs(entries))
+	if len(got) != 5 {
+		t.Fatalf("titledIDs = %v, want the 5 entries that share an id", got)
+	}
+	if got[1] != got[2] || got[0] == got[1] || got[3] == got[4] {
+		t.Errorf("titledIDs = %v", got)
+	}
+	for i, id := range got {
+		if !isTitledID(id) || !strings.HasPrefix(id, EntryID(&entries[i])+titleIDSep) {
+			t.Errorf("entry %d: id %q", i, id)
+		}
+	}
+	if isTitledID("https://example.org/a") || isTitledID("g|https://example.org/a") {
+		t.Error("a plain id taken for a titled one")
 	}
 }
