@@ -141,6 +141,18 @@ func mediaDuration(item *gofeed.Item) time.Duration {
 	return 0
 }
 
+// mediaParents are the Media RSS elements that may hold an item's media
+// elements besides the item itself: media:group, media:content, and
+// media:content inside media:group.
+func mediaParents(exts ext.Extensions) []ext.Extension {
+	media := exts["media"]
+	parents := append(append([]ext.Extension(nil), media["group"]...), media["content"]...)
+	for _, g := range media["group"] {
+		parents = append(parents, g.Children["content"]...)
+	}
+	return parents
+}
+
 func extFirst(exts ext.Extensions, ns, name string) *ext.Extension {
 	return first(exts[ns][name])
 }

@@ -50,10 +50,7 @@ func (t *translator) peerTubeEntry(item *gofeed.Item, e *talkstream.Entry) {
 // media:content, in media:content inside media:group).
 func mediaURLs(item *gofeed.Item, names ...string) []string {
 	media := item.Extensions["media"]
-	parents := append(append([]ext.Extension(nil), media["group"]...), media["content"]...)
-	for _, g := range media["group"] {
-		parents = append(parents, g.Children["content"]...)
-	}
+	parents := mediaParents(item.Extensions)
 	var out []string
 	for _, name := range names {
 		els := append([]ext.Extension(nil), media[name]...)

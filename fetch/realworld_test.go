@@ -164,6 +164,37 @@ func TestAtomInRSS(t *testing.T) {
 	})
 }
 
+// TestMediaDescription: an item that describes itself only in Media RSS
+// (in media:group, in media:content, on the item) has that description as
+// its summary, as feedparser reads it; it was dropped before. An item's own
+// description wins.
+func TestMediaDescription(t *testing.T) {
+	body := readFixture(t, "realworld/media-description.xml")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		w.Write(body)
+	}))
+	defer srv.Close()
+	res, err := New(Options{}).Fetch(context.Background(), talkstream.Source{ID: "mrss", Kind: talkstream.SourceBlog, URL: srv.URL + "/feed.xml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"Ten years of library operating systems.<br>\nSlides at the end.",
+		"<p>Five talks in <b>25 minutes</b>.</p>",
+		"Questions from the room.",
+		"The item's own words.",
+	}
+	if len(res.Entries) != len(want) {
+		t.Fatalf("%d entries, want %d", len(res.Entries), len(want))
+	}
+	for i, e := range res.Entries {
+		if e.Summary != want[i] {
+			t.Errorf("%s: summary %q, want %q", e.Title, e.Summary, want[i])
+		}
+	}
+}
+
 // TestLinkChoice: issue 11 class 9. The entry's page is its HTML
 // alternate, never a self or enclosure link, nor a guid that says it is no
 // permalink; xml:base is honoured, the site link stays the fallback.

@@ -159,6 +159,11 @@ func (t *translator) entry(i int, item *gofeed.Item) talkstream.Entry {
 		// Media RSS gives the title of an item that has none of its own.
 		e.Title = capRunes(mediaTitle(item.Extensions), maxTitleRunes)
 	}
+	if e.Summary == "" && e.Content == "" {
+		// And its description: video and photo feeds often say it only
+		// there.
+		e.Summary = t.mediaDescription(item.Extensions)
+	}
 
 	_, ytItem := item.Extensions["yt"]
 	switch {
@@ -325,6 +330,25 @@ func mediaTitle(exts ext.Extensions) string {
 		return htmltext.PlainText(t.Value)
 	}
 	return htmltext.Line(t.Value)
+}
+
+// mediaDescription is an item's media:description, wherever Media RSS
+// allows it (on the item, in media:group, in media:content, in
+// media:content inside media:group): HTML if its type says so, else plain
+// text made HTML.
+func (t *translator) mediaDescription(exts ext.Extensions) string {
+	parents := mediaParents(exts)
+	d := extFirst(exts, "media", "description")
+	for i := 0; d == nil && i < len(parents); i++ {
+		d = first(parents[i].Children["description"])
+	}
+	if d == nil {
+		return ""
+	}
+	if strings.EqualFold(strings.TrimSpace(d.Attrs["type"]), "html") {
+		return t.richText(d.Value)
+	}
+	return textToHTML(d.Value)
 }
 
 // needsAtomScan reports whether an Atom document must be read a second
