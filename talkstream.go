@@ -234,6 +234,7 @@ type Item struct {
 
 // ItemEntry is one entry attached to an item, with what it is to the item.
 type ItemEntry struct {
+	ID    string // the entry's identity in its source, as split: names it
 	Role  Role
 	Entry Entry
 }

@@ -54,7 +54,7 @@ func (m *Merger) build(itemID string, entries []StoredEntry, entryKeys map[Entry
 	keys := map[string]string{}
 	_, split := m.splits[itemID]
 	for _, se := range es {
-		item.Entries = append(item.Entries, talkstream.ItemEntry{Role: se.Role, Entry: se.Entry})
+		item.Entries = append(item.Entries, talkstream.ItemEntry{ID: se.EntryID, Role: se.Role, Entry: se.Entry})
 		item.Why = append(item.Why, fmt.Sprintf("entry %s/%s: %s", se.SourceID, se.EntryID, se.Why))
 		if split {
 			continue // a split item answers to no key: nothing merges into it again

@@ -176,15 +176,15 @@ func (s *Store) ChangedItems(ctx context.Context, after index.Cursor, limit int)
 		}
 	}
 	err = chunks(ids, func(ids []any) error {
-		rows, err := s.r.QueryContext(ctx, `SELECT item_id, role, data FROM entries WHERE item_id IN (`+
+		rows, err := s.r.QueryContext(ctx, `SELECT item_id, entry_id, role, data FROM entries WHERE item_id IN (`+
 			placeholders(len(ids), 1)+`) ORDER BY item_id, first_seen, source_id, entry_id`, ids...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			var itemID, role, data string
-			if err := rows.Scan(&itemID, &role, &data); err != nil {
+			var itemID, entryID, role, data string
+			if err := rows.Scan(&itemID, &entryID, &role, &data); err != nil {
 				return err
 			}
 			var e talkstream.Entry
@@ -192,7 +192,7 @@ func (s *Store) ChangedItems(ctx context.Context, after index.Cursor, limit int)
 				return fmt.Errorf("entry of %s: %w", itemID, err)
 			}
 			it := &out[at[itemID]].Item
-			it.Entries = append(it.Entries, talkstream.ItemEntry{Role: talkstream.Role(role), Entry: e})
+			it.Entries = append(it.Entries, talkstream.ItemEntry{ID: entryID, Role: talkstream.Role(role), Entry: e})
 		}
 		return rows.Err()
 	})

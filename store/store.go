@@ -257,14 +257,14 @@ func (s *Store) Items(ctx context.Context, limit int) ([]talkstream.Item, error)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: items: %w", err)
 	}
-	erows, err := s.r.QueryContext(ctx, `SELECT item_id, role, data FROM entries ORDER BY first_seen, source_id, entry_id`)
+	erows, err := s.r.QueryContext(ctx, `SELECT item_id, entry_id, role, data FROM entries ORDER BY first_seen, source_id, entry_id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: entries: %w", err)
 	}
 	defer erows.Close()
 	for erows.Next() {
-		var itemID, role, data string
-		if err := erows.Scan(&itemID, &role, &data); err != nil {
+		var itemID, entryID, role, data string
+		if err := erows.Scan(&itemID, &entryID, &role, &data); err != nil {
 			return nil, fmt.Errorf("store: entries: %w", err)
 		}
 		i, ok := index[itemID]
@@ -275,7 +275,7 @@ func (s *Store) Items(ctx context.Context, limit int) ([]talkstream.Item, error)
 		if err := json.Unmarshal([]byte(data), &e); err != nil {
 			return nil, fmt.Errorf("store: entry of %s: %w", itemID, err)
 		}
-		items[i].Entries = append(items[i].Entries, talkstream.ItemEntry{Role: talkstream.Role(role), Entry: e})
+		items[i].Entries = append(items[i].Entries, talkstream.ItemEntry{ID: entryID, Role: talkstream.Role(role), Entry: e})
 	}
 	return items, erows.Err()
 }
@@ -305,21 +305,21 @@ func (s *Store) Item(ctx context.Context, id string) (*talkstream.Item, error) {
 		return nil, fmt.Errorf("store: item %s: %w", id, err)
 	}
 	it.ID = id
-	rows, err := s.r.QueryContext(ctx, `SELECT role, data FROM entries WHERE item_id = ? ORDER BY first_seen, source_id, entry_id`, id)
+	rows, err := s.r.QueryContext(ctx, `SELECT entry_id, role, data FROM entries WHERE item_id = ? ORDER BY first_seen, source_id, entry_id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: item %s: %w", id, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var role, d string
-		if err := rows.Scan(&role, &d); err != nil {
+		var entryID, role, d string
+		if err := rows.Scan(&entryID, &role, &d); err != nil {
 			return nil, fmt.Errorf("store: item %s: %w", id, err)
 		}
 		var e talkstream.Entry
 		if err := json.Unmarshal([]byte(d), &e); err != nil {
 			return nil, fmt.Errorf("store: item %s: %w", id, err)
 		}
-		it.Entries = append(it.Entries, talkstream.ItemEntry{Role: talkstream.Role(role), Entry: e})
+		it.Entries = append(it.Entries, talkstream.ItemEntry{ID: entryID, Role: talkstream.Role(role), Entry: e})
 	}
 	return &it, rows.Err()
 }

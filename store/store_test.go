@@ -271,7 +271,7 @@ func testTxRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := *item
-		want.Entries = []talkstream.ItemEntry{{Role: talkstream.RolePost, Entry: se.Entry}}
+		want.Entries = []talkstream.ItemEntry{{ID: "e1", Role: talkstream.RolePost, Entry: se.Entry}}
 		if !reflect.DeepEqual(*got, want) {
 			t.Errorf("Item =\n%+v\nwant\n%+v", *got, want)
 		}

@@ -5,6 +5,8 @@ package main
 // nothing back.
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -202,6 +204,53 @@ func sameTree(t *testing.T, a, b string) {
 	for name, want := range y {
 		if got, ok := x[name]; !ok || got != want {
 			t.Errorf("%s differs between the incremental and the full build (present: %v)", name, ok)
+		}
+	}
+}
+
+// TestExplainNamesStoredIDs: explain lists each entry under the id it is
+// stored with, the one split: matches, also when the feed's own id was not
+// enough: stories of one feed sharing a link are told apart by their titles.
+func TestExplainNamesStoredIDs(t *testing.T) {
+	radio := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/rss+xml")
+		http.ServeFile(w, r, "../../ingest/testdata/shared-link-2.xml")
+	}))
+	defer radio.Close()
+	cfgPath, _ := demoWorld(t, "  - {id: radio, kind: blog, url: \""+radio.URL+"/feed.xml\"}\n")
+	if code, out, errs := cli(t, "fetch", "-config", cfgPath); code != 0 {
+		t.Fatalf("fetch exit %d: %s%s", code, out, errs)
+	}
+	dir := filepath.Join(t.TempDir(), "out")
+	if code, out, errs := cli(t, "build", "-config", cfgPath, "-out", dir); code != 0 {
+		t.Fatalf("build exit %d: %s%s", code, out, errs)
+	}
+	refs := map[string]string{} // title → the entry id explain lists
+	for _, it := range readFeed(t, dir).Items {
+		if !strings.HasPrefix(it.Title, "Episode ") {
+			continue
+		}
+		code, out, errs := cli(t, "explain", "-config", cfgPath, itemID(it.ID))
+		if code != 0 {
+			t.Fatalf("explain exit %d: %s%s", code, out, errs)
+		}
+		m := regexp.MustCompile(`(?m)^  - \[\w+\] radio/(\S+)$`).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("explain lists no radio entry:\n%s", out)
+		}
+		refs[it.Title] = m[1]
+	}
+	if len(refs) != 3 {
+		t.Fatalf("episodes %v, want 3", refs)
+	}
+	seen := map[string]bool{}
+	for title, id := range refs {
+		if seen[id] {
+			t.Errorf("two episodes listed as %q", id)
+		}
+		seen[id] = true
+		if !strings.Contains(id, "|title:") {
+			t.Errorf("%q listed as %q, not the id it is stored under", title, id)
 		}
 	}
 }

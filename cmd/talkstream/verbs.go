@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/talkstream/talkstream/config"
-	"github.com/talkstream/talkstream/merge"
 	"github.com/talkstream/talkstream/store"
 )
 
@@ -180,7 +179,7 @@ func runExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	// Entries by the name split: takes (source-id/entry-id).
 	fmt.Fprintf(stdout, "entries (%d):\n", len(it.Entries))
 	for _, e := range it.Entries {
-		fmt.Fprintf(stdout, "  - [%s] %s/%s\n      %q %s\n", e.Role, e.Entry.SourceID, merge.EntryID(&e.Entry), e.Entry.Title, e.Entry.Link)
+		fmt.Fprintf(stdout, "  - [%s] %s/%s\n      %q %s\n", e.Role, e.Entry.SourceID, e.ID, e.Entry.Title, e.Entry.Link)
 	}
 	keys, err := a.store.ItemKeys(ctx, it.ID)
 	if err != nil {
