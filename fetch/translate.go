@@ -285,8 +285,10 @@ func firstDate(ds ...time.Time) time.Time {
 
 // itemTitle is the entry's title as one line of text. A title is plain
 // text unless the feed says it is HTML: a JSON Feed title always is text,
-// an Atom title is unless its type is html or xhtml; those keep every
-// character ("the return of <i> and <b>"), and every output escapes them.
+// an Atom title is unless its type is html or xhtml, whose markup is
+// dropped once (what the publisher escaped stays: "History of the <blink>
+// tag"); text keeps every character ("the return of <i> and <b>"), and
+// every output escapes them.
 // RSS says nothing, and RSS titles carry escaped HTML in practice, so an
 // RSS title is read as HTML when it looks like HTML (a tag HTML knows, an
 // entity), else as text.
@@ -298,7 +300,7 @@ func (t *translator) itemTitle(item *gofeed.Item, scan atomEntryScan) string {
 		if t.scan != nil && textType(scan.titleType) {
 			return htmltext.Line(item.Title)
 		}
-		return htmltext.PlainText(item.Title)
+		return htmltext.MarkupText(item.Title)
 	}
 	if !htmltext.LooksLikeHTML(item.Title) {
 		return htmltext.Line(item.Title)

@@ -38,6 +38,13 @@ func PlainText(s string) string {
 	return s
 }
 
+// MarkupText is the text of an HTML fragment its publisher typed as HTML
+// (an Atom title of type html or xhtml): tags dropped and entities decoded
+// once, so that what the publisher escaped stays the words it wrote ("History
+// of the <blink> tag"), then made one safe line as Line does. PlainText, for
+// text that only looks like HTML, strips until no markup is left instead.
+func MarkupText(s string) string { return Line(plainTextOnce(s)) }
+
 // Line makes plain text one line: controls dropped, white space collapsed,
 // every other character kept, "<i> and <b>" included. Text that an HTML
 // parser would read as something other than harmless elements (one with

@@ -84,8 +84,25 @@ func TestLine(t *testing.T) {
 	}
 }
 
-// FuzzText: PlainText leaves no tag, and Line leaves nothing that would act
-// if rendered as HTML and is idempotent.
+// TestMarkupText: a fragment typed as HTML loses its markup once; what its
+// publisher escaped stays as words, defused where it would act.
+func TestMarkupText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"History of the &lt;blink&gt; tag", "History of the <blink> tag"},
+		{"<b>Bold</b> talk &amp; more", "Bold talk & more"},
+		{"The &lt;template&gt; element", "The ‹template> element"},
+		{"&lt;script&gt;alert(1)&lt;/script&gt;", "‹script>alert(1)‹/script>"},
+		{"<script>alert(1)</script>Safe", "Safe"},
+	}
+	for _, tt := range tests {
+		if got := MarkupText(tt.in); got != tt.want {
+			t.Errorf("MarkupText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// FuzzText: PlainText leaves no tag, and Line and MarkupText leave nothing
+// that would act if rendered as HTML; Line is idempotent.
 func FuzzText(f *testing.F) {
 	for _, s := range []string{"<b>x</b>", "the return of <i> and <b>", "<scr<script>ipt>", "&lt;script&gt;",
 		"<img src=x onerror=alert(1)>", "a < b", "<!--x-->", "\x00\u0085"} {
@@ -99,6 +116,9 @@ func FuzzText(f *testing.F) {
 		l := Line(s)
 		if HasTag(l) && !harmless(l) {
 			t.Fatalf("Line(%q) = %q would act as HTML", s, l)
+		}
+		if m := MarkupText(s); HasTag(m) && !harmless(m) {
+			t.Fatalf("MarkupText(%q) = %q would act as HTML", s, m)
 		}
 		if again := Line(l); again != l {
 			t.Fatalf("Line not idempotent on %q: %q then %q", s, l, again)
