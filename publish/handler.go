@@ -81,7 +81,7 @@ func (p *Publisher) route(ctx context.Context, s *snapshot, path string) (*route
 	if o.fixed != nil {
 		rt.immutableV = o.fixed.version[:assetVersionLen]
 	}
-	if p.opts.Hub != "" && o.fixed == nil && o.n == 0 && o.file != fileHTML {
+	if p.opts.Hub != "" && hubTopic(o) {
 		rt.linkH = []string{"<" + p.opts.Hub + `>; rel="hub", <` + p.abs(o.path()) + `>; rel="self"`}
 	}
 	if s.routeCount.Add(1) <= maxRoutes {

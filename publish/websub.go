@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 )
 
@@ -26,6 +27,13 @@ func (p *Publisher) FeedURLs(prefixes []string) []string {
 	return out
 }
 
+// hubTopic reports whether an output is a feed a hub serves: a stream's
+// first page in one of feedFiles. The calendar is no feed: FeedURLs never
+// announces it, so a hub would never deliver it.
+func hubTopic(o outputRef) bool {
+	return o.fixed == nil && o.n == 0 && slices.Contains(feedFiles, o.file)
+}
+
 // IsFeed reports whether topic is the URL of one of the feeds published
 // now (a stream's first page in RSS, Atom or JSON Feed).
 func (p *Publisher) IsFeed(topic string) bool {
@@ -38,7 +46,7 @@ func (p *Publisher) IsFeed(topic string) bool {
 		return false
 	}
 	o, ok := p.lookup(s, path)
-	return ok && o.fixed == nil && o.n == 0 && o.file != fileHTML
+	return ok && hubTopic(o)
 }
 
 func (p *Publisher) localPath(topic string) (string, bool) {

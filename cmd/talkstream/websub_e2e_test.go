@@ -272,6 +272,13 @@ func TestWebSubPushEndToEnd(t *testing.T) {
 				t.Errorf("%s Link header %q", tt.path, link)
 			}
 		}
+		// The calendar and the page are no feeds a hub delivers: they
+		// must not send a subscriber to one.
+		for _, path := range []string{"/talks.ics", "/"} {
+			if resp, _ := get(path); resp.Header.Get("Link") != "" {
+				t.Errorf("%s advertises a hub: %q", path, resp.Header.Get("Link"))
+			}
+		}
 	})
 
 	counter := func(result string) string {
