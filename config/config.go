@@ -19,6 +19,7 @@ import (
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/fetch/page"
+	"github.com/talkstream/talkstream/store"
 )
 
 // Defaults for keys left out of feeds.yaml.
@@ -387,6 +388,8 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 		if _, err := url.Parse(cfg.Database); err != nil {
 			v.add(dbLine, "", "database: not a PostgreSQL URL such as postgres://user@host:5432/talkstream: %v", err)
 		}
+	case store.IsKeywordValue(cfg.Database):
+		v.add(dbLine, "", "database: %q is a libpq keyword/value string; write PostgreSQL as a URL, such as postgres://user@/talkstream?host=/run/postgresql", store.RedactKeywordValue(cfg.Database))
 	case isURL && !strings.ContainsAny(scheme, "/\\."):
 		v.add(dbLine, "", "database: %q: talkstream stores in a SQLite file (a path) or in PostgreSQL (postgres://...), not %s", redacted(cfg.Database), scheme)
 	case !filepath.IsAbs(cfg.Database):

@@ -403,6 +403,11 @@ func TestDatabaseSetting(t *testing.T) {
 		{name: "environment file path", env: "other.db", want: filepath.Join(dir, "other.db")},
 		{name: "other engine refused", file: "mysql://ts@db/talkstream", wantErr: "not mysql"},
 		{name: "password never printed", env: "mysql://ts:secret@db/x", wantErr: "xxxxx"},
+		// libpq's keyword/value form names no file: taken for a path, it
+		// was a SQLite file named after the connection, password included.
+		{name: "keyword/value refused", env: "host=/run/postgresql dbname=talkstream user=ts password=secret", wantErr: "write PostgreSQL as a URL"},
+		{name: "keyword/value in the file", file: "'dbname=talkstream sslmode=disable'", wantErr: "keyword/value"},
+		{name: "a file with = in its name", file: "data/run=1.db", want: filepath.Join(dir, "data/run=1.db")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -33,6 +33,44 @@ func IsPostgres(database string) bool {
 	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
 }
 
+// libpqKeywords are the connection parameters of libpq's keyword/value
+// form ("host=/run/postgresql dbname=talkstream"), which names no file.
+var libpqKeywords = map[string]bool{
+	"host": true, "hostaddr": true, "port": true, "dbname": true, "user": true, "password": true,
+	"passfile": true, "sslmode": true, "sslrootcert": true, "sslcert": true, "sslkey": true,
+	"connect_timeout": true, "application_name": true, "options": true, "target_session_attrs": true,
+	"service": true, "search_path": true,
+}
+
+// IsKeywordValue says whether database is a libpq keyword/value string
+// rather than a path: taken for a path, it would quietly become a SQLite
+// file named after the connection, password included.
+func IsKeywordValue(database string) bool {
+	for _, f := range strings.Fields(database) {
+		if k, _, ok := strings.Cut(f, "="); ok && libpqKeywords[strings.ToLower(strings.TrimSpace(k))] {
+			return true
+		}
+	}
+	return false
+}
+
+// errKeywordValue is the error for a libpq keyword/value string.
+func errKeywordValue(database string) error {
+	return fmt.Errorf("store: database %q is a libpq keyword/value string; talkstream takes PostgreSQL as a URL, "+
+		"such as postgres://user@/talkstream?host=/run/postgresql", RedactKeywordValue(database))
+}
+
+// RedactKeywordValue hides the password of a libpq keyword/value string.
+func RedactKeywordValue(database string) string {
+	fs := strings.Fields(database)
+	for i, f := range fs {
+		if k, _, ok := strings.Cut(f, "="); ok && strings.EqualFold(strings.TrimSpace(k), "password") {
+			fs[i] = k + "=xxxxx"
+		}
+	}
+	return strings.Join(fs, " ")
+}
+
 // Redact returns database without the password a PostgreSQL URL may
 // hold, for logs and errors.
 func Redact(database string) string {

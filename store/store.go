@@ -72,6 +72,9 @@ func Open(ctx context.Context, database string) (*Store, error) {
 	if IsPostgres(database) {
 		return openPostgres(ctx, database)
 	}
+	if IsKeywordValue(database) {
+		return nil, errKeywordValue(database)
+	}
 	return openSQLite(ctx, database)
 }
 

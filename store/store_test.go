@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -670,6 +671,20 @@ func TestOpenOddPath(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(dir, stray)); err == nil {
 			t.Errorf("Open made %s: the path was cut", stray)
 		}
+	}
+}
+
+// TestOpenKeywordValue: a libpq keyword/value string is refused, not
+// made into a SQLite file (or folder) named after the connection, and the
+// error hides its password.
+func TestOpenKeywordValue(t *testing.T) {
+	t.Chdir(t.TempDir())
+	_, err := Open(context.Background(), "host=/run/postgresql dbname=talkstream password=secret")
+	if err == nil || !strings.Contains(err.Error(), "postgres://") || strings.Contains(err.Error(), "secret") {
+		t.Fatalf("Open = %v, want a refusal naming the URL form, without the password", err)
+	}
+	if left, _ := os.ReadDir("."); len(left) != 0 {
+		t.Errorf("Open left %v", left)
 	}
 }
 

@@ -32,7 +32,7 @@ func runCopy(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	defer a.Close()
 	target := *to
-	if !store.IsPostgres(target) {
+	if !store.IsPostgres(target) && !store.IsKeywordValue(target) {
 		if target, err = filepath.Abs(target); err != nil {
 			return err
 		}
