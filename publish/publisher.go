@@ -164,7 +164,7 @@ func (p *Publisher) load(ctx context.Context, fp, lineage string, r *renderer, s
 	}
 	s.sortNav()
 	s.sources = p.sourcesView(sources)
-	if err := p.fixedOutputs(s, sources); err != nil {
+	if err := p.fixedOutputs(ctx, s, sources); err != nil {
 		return nil, err
 	}
 	return s, nil

@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -54,22 +55,18 @@ func newFixed(path, contentType string, kind int, body []byte, mod time.Time) *f
 // fixedOutputs adds the static files and sources.opml to a snapshot and
 // records the files' versions, which pages append to the files' URLs (?v=)
 // so that a changed file is fetched again whatever its Cache-Control said.
-func (p *Publisher) fixedOutputs(s *snapshot, sources []talkstream.Source) error {
+func (p *Publisher) fixedOutputs(ctx context.Context, s *snapshot, sources []talkstream.Source) error {
 	s.fixed = map[string]*fixedOutput{}
 	s.assets = map[string]string{}
 	for _, o := range assets() {
 		s.fixed[o.path] = o
 		s.assets[strings.TrimPrefix(o.path, "/")] = o.version[:assetVersionLen]
 	}
-	body, err := opml(p.opts.Title, sources)
+	o, err := p.opmlOutput(ctx, s, sources)
 	if err != nil {
 		return err
 	}
-	mod := s.sources.modified
-	if mod.IsZero() {
-		mod = epoch
-	}
-	s.fixed["/sources.opml"] = newFixed("/sources.opml", "text/x-opml; charset=utf-8", kindFeed, body, mod)
+	s.fixed[o.path] = o
 	return nil
 }
 

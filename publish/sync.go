@@ -59,7 +59,7 @@ func (p *Publisher) Sync(ctx context.Context, sources []talkstream.Source, now t
 			return stats, nil // the snapshot, its routes and sidebars stay
 		}
 		next := cur.withSources(sv)
-		if err := p.fixedOutputs(next, sources); err != nil {
+		if err := p.fixedOutputs(ctx, next, sources); err != nil {
 			return stats, err
 		}
 		p.cur.Store(next)

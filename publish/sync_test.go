@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
 	"reflect"
 	"slices"
 	"testing"
@@ -345,5 +346,58 @@ func TestSyncTwoProcesses(t *testing.T) {
 			t.Errorf("round %d: version %d after %d", round, state.Version, last)
 		}
 		last = state.Version
+	}
+}
+
+// TestOPMLLastModified: sources.opml's Last-Modified is when its bytes
+// changed. A fetch that changes nothing it lists (a 304, new entries)
+// leaves it, in this process and in a publisher started afresh; a source
+// renamed by its feed moves it to that fetch.
+func TestOPMLLastModified(t *testing.T) {
+	ctx := context.Background()
+	sources := fixtureSources()
+	p, st, err := newTestPublisher(t, fixtureOptions(), fixtureItems(), sources, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lastMod := func(p *Publisher) string {
+		t.Helper()
+		w := serve(p, "GET", "/sources.opml", nil)
+		if w.Code != 200 {
+			t.Fatalf("GET /sources.opml: %d", w.Code)
+		}
+		return w.Header().Get("Last-Modified")
+	}
+	first := lastMod(p)
+	if first == "" || first == epoch.Format(http.TimeFormat) {
+		t.Fatalf("Last-Modified %q, want the newest fetch", first)
+	}
+
+	later := now.Add(time.Hour)
+	sources[1].State.LastFetch, sources[1].State.LastStatus = later, 304
+	if _, err := p.Sync(ctx, sources, later); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastMod(p); got != first {
+		t.Errorf("after a fetch that changed nothing listed: %s, want %s", got, first)
+	}
+	p2, err := New(fixtureOptions(), st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p2.Sync(ctx, sources, later); err != nil {
+		t.Fatal(err)
+	}
+	if got := lastMod(p2); got != first {
+		t.Errorf("a new publisher: %s, want %s", got, first)
+	}
+
+	latest := later.Add(time.Hour)
+	sources[0].State.LastFetch, sources[0].State.FeedTitle = latest, "The MirageOS Blog, renamed"
+	if _, err := p2.Sync(ctx, sources, latest); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := lastMod(p2), latest.Format(http.TimeFormat); got != want {
+		t.Errorf("after the feed renamed itself: %s, want %s", got, want)
 	}
 }

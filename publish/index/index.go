@@ -184,6 +184,10 @@ type Tx interface {
 	// SetState records what publish rendered: all of State but ItemRev
 	// and Dirty.
 	SetState(st State) error
+	// Meta and SetMeta read and record one of publishing's other facts
+	// (sources.opml's time).
+	Meta(key string) (string, error)
+	SetMeta(key, value string) error
 	// TouchItems gives items a new revision, so that ChangedItems returns
 	// them again although merge did not change them: an upcoming talk
 	// whose start has passed is rendered again into the stream.
