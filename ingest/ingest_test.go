@@ -749,3 +749,17 @@ func TestTickStopped(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusStoreDown: when the store cannot be read, the public status
+// pages answer 503 without the error, which names the database.
+func TestStatusStoreDown(t *testing.T) {
+	w := newWorld(t, []talkstream.Source{blog("a", "http://127.0.0.1:1/feed")}, fetch.Options{}, Options{})
+	w.st.Close()
+	for path, h := range map[string]http.Handler{"/status.json": w.in.StatusJSON(), "/status": w.in.StatusHTML()} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+		if rec.Code != http.StatusServiceUnavailable || strings.Contains(rec.Body.String(), "sql") || strings.Contains(rec.Body.String(), "store:") {
+			t.Errorf("%s: %d %q, want 503 without the store's error", path, rec.Code, rec.Body)
+		}
+	}
+}

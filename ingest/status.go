@@ -133,9 +133,8 @@ func displayPath(path, configDir string) string {
 // StatusJSON serves the snapshot as JSON (/status.json).
 func (in *Ingester) StatusJSON() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st, err := in.Status(r.Context())
-		if err != nil {
-			http.Error(w, "status: "+err.Error(), http.StatusInternalServerError)
+		st, ok := in.statusOrUnavailable(w, r)
+		if !ok {
 			return
 		}
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
@@ -146,12 +145,24 @@ func (in *Ingester) StatusJSON() http.Handler {
 	})
 }
 
+// statusOrUnavailable reads the status, or answers 503 when the store
+// cannot be read. The error goes to the log only: it names the database's
+// host, user and name, which a public page must not show.
+func (in *Ingester) statusOrUnavailable(w http.ResponseWriter, r *http.Request) (*Status, bool) {
+	st, err := in.Status(r.Context())
+	if err != nil {
+		in.opts.Log.Error("status", "err", err)
+		http.Error(w, "status: the store is unavailable", http.StatusServiceUnavailable)
+		return st, false
+	}
+	return st, true
+}
+
 // StatusHTML serves the snapshot as a small self-contained page (/status).
 func (in *Ingester) StatusHTML() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st, err := in.Status(r.Context())
-		if err != nil {
-			http.Error(w, "status: "+err.Error(), http.StatusInternalServerError)
+		st, ok := in.statusOrUnavailable(w, r)
+		if !ok {
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
