@@ -95,6 +95,17 @@ func (f *Fetcher) fetchCurated(src talkstream.Source) (*Result, error) {
 	return res, nil
 }
 
+// CheckCurated reads and checks a curated file as fetch would, for
+// `talkstream check`: the error names path:line.
+func CheckCurated(src talkstream.Source) error {
+	data, err := os.ReadFile(src.Path)
+	if err != nil {
+		return err
+	}
+	_, err = parseCurated(src.Path, data, src.ID)
+	return err
+}
+
 var (
 	yamlLineMsg = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 	yamlUnknown = regexp.MustCompile(`^field (\S+) not found in type \S+$`)

@@ -327,6 +327,10 @@ func TestCLIErrors(t *testing.T) {
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("title: x\nbase_url: https://example.org/\nsources:\n  - id: a\n    kind: blog\n    urll: https://example.org/feed\n"), 0o644)
 	good, _ := demoWorld(t, "")
+	// A curated file with a key fetch would refuse: check reads it too.
+	os.WriteFile(filepath.Join(dir, "talks.yaml"), []byte("entries:\n  - id: x\n    title: X\n    date: 2024-05\n    colour: blue\n"), 0o644)
+	badTalks := filepath.Join(dir, "talks-config.yaml")
+	os.WriteFile(badTalks, []byte("title: x\nbase_url: https://example.org/\nsources:\n  - {id: talks, kind: curated, path: talks.yaml}\n"), 0o644)
 	tests := []struct {
 		name     string
 		args     []string
@@ -338,6 +342,8 @@ func TestCLIErrors(t *testing.T) {
 		{"bad flag", []string{"fetch", "-nope"}, 2, ""},
 		{"check bad config", []string{"check", "-config", bad}, 1, "bad.yaml:6: source \"a\": unknown key \"urll\""},
 		{"missing config", []string{"check", "-config", filepath.Join(dir, "none.yaml")}, 1, "no such file"},
+		{"check bad curated file", []string{"check", "-config", badTalks}, 1, `talks.yaml:5: entry 1 (x): unknown key "colour"`},
+		{"check good config", []string{"check", "-config", good}, 0, "ok: "},
 		{"build needs -out", []string{"build", "-config", good}, 2, "-out"},
 		{"build with an extra argument", []string{"build", "-config", good, "-out", dir, "extra"}, 2, `unexpected argument "extra"`},
 		{"a flag after an argument", []string{"fetch", good, "-due"}, 2, "unexpected argument"},

@@ -10,7 +10,9 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/config"
+	"github.com/talkstream/talkstream/fetch"
 	"github.com/talkstream/talkstream/store"
 )
 
@@ -29,6 +31,20 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("%d problem(s) in %s", len(errs), *path)
 		}
 		return err
+	}
+	// Curated files are the operator's too: check them as fetch reads them.
+	var bad int
+	for _, src := range cfg.Sources {
+		if src.Kind != talkstream.SourceCurated {
+			continue
+		}
+		if err := fetch.CheckCurated(src); err != nil {
+			fmt.Fprintf(stderr, "source %q: %v\n", src.ID, err)
+			bad++
+		}
+	}
+	if bad > 0 {
+		return fmt.Errorf("%d curated file(s) with problems", bad)
 	}
 	fmt.Fprintf(stdout, "%s: ok: %d sources, %d speakers, %d events, %d rules\n",
 		*path, len(cfg.Sources), len(cfg.Speakers), len(cfg.Events), len(cfg.Rules))
