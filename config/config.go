@@ -328,6 +328,14 @@ func sourceAtLine(root *yaml.Node, line int) string {
 	if seq == nil || seq.Kind != yaml.SequenceNode {
 		return ""
 	}
+	// The sources end where the next top-level key starts.
+	if root.Kind == yaml.MappingNode {
+		for i := 0; i+2 < len(root.Content); i += 2 {
+			if root.Content[i+1] == seq && line >= root.Content[i+2].Line {
+				return ""
+			}
+		}
+	}
 	id := ""
 	for _, s := range seq.Content {
 		if s.Line > line {

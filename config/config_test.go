@@ -316,6 +316,28 @@ func TestErrorsListsEveryProblem(t *testing.T) {
 	}
 }
 
+// TestErrorAfterSources: a problem below the sources names no source; one
+// inside them names its own.
+func TestErrorAfterSources(t *testing.T) {
+	head := "title: t\nbase_url: https://example.org/\nsources:\n  - {id: a, kind: blog, url: \"https://example.org/f\"}\n"
+	for _, tt := range []struct {
+		name, tail string
+		line       int
+		source     string
+	}{
+		{"a top-level key twice", "retention: 30d\nretention: 40d\n", 6, ""},
+		{"a source's key twice", "  - id: b\n    kind: blog\n    url: https://example.org/b\n    url: https://example.org/c\n", 8, "b"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("c.yaml", "/c.yaml", []byte(head+tt.tail))
+			var es Errors
+			if !errors.As(err, &es) || len(es) != 1 || es[0].Line != tt.line || es[0].Source != tt.source {
+				t.Errorf("err = %v, want one problem at line %d in source %q", err, tt.line, tt.source)
+			}
+		})
+	}
+}
+
 func TestParseDuration(t *testing.T) {
 	tests := []struct {
 		in      string
