@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 
 	"github.com/talkstream/talkstream"
 	"github.com/talkstream/talkstream/fetch/page"
@@ -366,6 +367,9 @@ func (v *validator) build(raw *rawConfig, root *yaml.Node, dir string) *Config {
 	}
 	if cfg.Language == "" {
 		cfg.Language = DefaultLanguage
+	} else if _, err := language.Parse(cfg.Language); err != nil {
+		// It becomes <html lang>, RSS <language> and JSON Feed's language.
+		v.add(lineOf(root, "language"), "", "language %q is not a BCP 47 language tag such as en or pt-BR", cfg.Language)
 	}
 	if cfg.Limit == 0 {
 		cfg.Limit = DefaultLimit

@@ -338,6 +338,17 @@ func TestErrorAfterSources(t *testing.T) {
 	}
 }
 
+// TestLanguage: the language is a BCP 47 tag, as the outputs declare it.
+func TestLanguage(t *testing.T) {
+	for lang, ok := range map[string]bool{"pt-BR": true, "de": true, "not a lang!": false, "english": false} {
+		_, err := Parse("c.yaml", "/c.yaml", []byte("title: t\nbase_url: https://example.org/\nlanguage: "+lang+
+			"\nsources:\n  - {id: a, kind: blog, url: \"https://example.org/f\"}\n"))
+		if (err == nil) != ok || (err != nil && !strings.Contains(err.Error(), "c.yaml:3: language")) {
+			t.Errorf("language %q: %v", lang, err)
+		}
+	}
+}
+
 func TestParseDuration(t *testing.T) {
 	tests := []struct {
 		in      string
