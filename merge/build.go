@@ -2,6 +2,7 @@ package merge
 
 import (
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -213,6 +214,14 @@ func distinctLinks(es []StoredEntry) []talkstream.Link {
 		if key == "" {
 			key = clean
 		}
+		// A video is one link however it is written: an embed (a page's
+		// JSON-LD embedUrl, an iframe) is shown as its watch page.
+		if v := talkstream.ParseVideoURL(raw); v != nil {
+			key = "video:" + v.Provider + ":" + v.ID
+			if isEmbedURL(clean) {
+				clean = v.URL
+			}
+		}
 		if i, ok := seen[key]; ok {
 			if strings.HasPrefix(clean, "https:") && !strings.HasPrefix(out[i].URL, "https:") {
 				out[i].URL = clean
@@ -229,6 +238,16 @@ func distinctLinks(es []StoredEntry) []talkstream.Link {
 		}
 	}
 	return out
+}
+
+// isEmbedURL reports whether a video URL is a player meant for an iframe
+// rather than the page a reader visits.
+func isEmbedURL(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	return strings.Contains(u.Path, "/embed/") || strings.HasPrefix(u.Host, "player.")
 }
 
 // schedule sets when and where the talk takes place: the start (with its

@@ -440,6 +440,29 @@ func TestDistinctLinks(t *testing.T) {
 	}
 }
 
+// TestDistinctVideoLinks: one video is one link, shown as its watch page,
+// whether an entry gives its watch URL, an embed or a short link.
+func TestDistinctVideoLinks(t *testing.T) {
+	es := []StoredEntry{
+		{SourceID: "page", Role: talkstream.RolePost, Entry: talkstream.Entry{Link: "https://conf.example/talk", Links: []talkstream.Link{
+			{Role: talkstream.RoleVideo, URL: "https://www.youtube.com/embed/bC7rTUEZfmI"},
+			{Role: talkstream.RoleVideo, URL: "https://player.vimeo.com/video/76878888"},
+		}}},
+		{SourceID: "yt", Role: talkstream.RoleVideo, Entry: talkstream.Entry{Link: "https://www.youtube.com/watch?v=bC7rTUEZfmI"}},
+		{SourceID: "talks", Role: talkstream.RoleVideo, Entry: talkstream.Entry{Link: "https://youtu.be/bC7rTUEZfmI"}},
+	}
+	got := distinctLinks(es)
+	want := []string{"https://conf.example/talk", "https://www.youtube.com/watch?v=bC7rTUEZfmI", "https://vimeo.com/76878888"}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v, want %q", got, want)
+	}
+	for i := range want {
+		if got[i].URL != want[i] {
+			t.Errorf("link %d = %+v, want %s", i, got[i], want[i])
+		}
+	}
+}
+
 // TestTitledIDs: stories of one feed that share their identity (a link and
 // no GUID, or a GUID and link) are told apart by their titles; an exact
 // repeat keeps sharing its twin's id.

@@ -83,10 +83,10 @@ func (o Options) Fingerprint() string {
 }
 
 // rulesVersion changes whenever the way items and their keys are derived
-// changes (3: title keys carry evidence), so that stores made before
-// rebuild their items on the next build even when talkstream's version
-// string did not move.
-const rulesVersion = 3
+// changes (3: title keys carry evidence; 4: a video is one link, embeds
+// shown as watch pages), so that stores made before rebuild their items on
+// the next build even when talkstream's version string did not move.
+const rulesVersion = 4
 
 // DefaultPriority trusts a curator's words first, then the speaker's or
 // project's own post, then an event page, then a video platform's upload
