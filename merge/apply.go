@@ -81,6 +81,11 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 		if prev != nil {
 			st.Updated++
 			se.ItemID, se.FirstSeen, se.Why = prev.ItemID, prev.FirstSeen, prev.Why
+			if src.Kind != talkstream.SourceCurated && src.Kind != talkstream.SourceEvents {
+				if err := keepPublished(tx, se); err != nil {
+					return st, err
+				}
+			}
 			se.Changed = now
 			if u := e.Updated; !u.IsZero() && u.After(prev.Changed) && !u.After(now) {
 				se.Changed = u
@@ -108,6 +113,23 @@ func (m *Merger) Apply(tx Tx, src talkstream.Source, entries []talkstream.Entry,
 		}
 	}
 	return st, a.finish()
+}
+
+// keepPublished keeps an updated feed entry's publication date when the
+// new version claims a later one. An Atom entry without <published> is
+// dated by its <updated>, which its publisher bumps on every edit: the old
+// post would move to the top of every stream, and into the event of the
+// year of the edit. A curator's file and an event listing are not feeds:
+// their dates are corrected on purpose, and taken as they are.
+func keepPublished(tx Tx, se *StoredEntry) error {
+	old, err := tx.Entry(se.SourceID, se.EntryID)
+	if err != nil || old == nil {
+		return err
+	}
+	if p := old.Entry.Published; !p.IsZero() && (se.Entry.Published.IsZero() || se.Entry.Published.After(p)) {
+		se.Entry.Published = p
+	}
+	return nil
 }
 
 // applyState is one Apply's view of the store: the owners of its entries'

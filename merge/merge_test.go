@@ -312,6 +312,41 @@ func TestApplyTitleEdit(t *testing.T) {
 	}
 }
 
+// TestApplyEditKeepsPublished: an edit that claims a later publication
+// date (an Atom entry without <published>, dated by the <updated> its
+// publisher bumps) leaves the item where it was, and in its year's event.
+func TestApplyEditKeepsPublished(t *testing.T) {
+	m, tx := New(testOptions()), newFakeTx()
+	e := postEntry(t)
+	apply(t, m, tx, "anil", e)
+	id := tx.itemIDs()[0]
+	before := tx.item(t, id)
+	e.Summary += " Now with slides."
+	e.Published = time.Date(2014, 6, 1, 0, 0, 0, 0, time.UTC)
+	e.Updated = e.Published
+	if st := apply(t, m, tx, "anil", e); st != (Stats{Updated: 1}) {
+		t.Errorf("Apply = %v, want 1 updated", st)
+	}
+	it := tx.item(t, id)
+	if !it.Published.Equal(before.Published) || it.Event != before.Event {
+		t.Errorf("published %v event %q, want %v %q as before the edit", it.Published, it.Event, before.Published, before.Event)
+	}
+	if !it.Updated.Equal(e.Updated) {
+		t.Errorf("updated %v, want the edit's %v", it.Updated, e.Updated)
+	}
+
+	// A curator correcting a talk's date is taken at its word.
+	c := talkstream.Entry{GUID: "talk-1", Title: "A talk on unikernels", Summary: "At a meetup.",
+		Published: time.Date(2015, 5, 1, 0, 0, 0, 0, time.UTC)}
+	apply(t, m, tx, "talks", c)
+	c.Summary, c.Published = "At a meetup in September.", time.Date(2015, 9, 1, 0, 0, 0, 0, time.UTC)
+	apply(t, m, tx, "talks", c)
+	se, _ := tx.Entry("talks", "talk-1")
+	if se == nil || !se.Entry.Published.Equal(c.Published) {
+		t.Errorf("the curated entry's corrected date was not kept: %+v", se)
+	}
+}
+
 func TestApplyJoinLaterKeepsID(t *testing.T) {
 	m, tx := New(testOptions()), newFakeTx()
 	tube := tubeEntry()

@@ -73,6 +73,8 @@ type Tx interface {
 	ItemCreated(itemID string) (created int64, ok bool, err error)
 	// PutEntries inserts or replaces entries.
 	PutEntries(es []*StoredEntry) error
+	// Entry returns one stored entry whole, or nil.
+	Entry(sourceID, entryID string) (*StoredEntry, error)
 	// DeleteEntry removes one entry.
 	DeleteEntry(sourceID, entryID string) error
 	// EntriesOfItems returns the entries attached to each of the items.
