@@ -80,6 +80,27 @@ func TestParseCalendar(t *testing.T) {
 	}
 }
 
+// TestVTimezoneQuirks: VTIMEZONEs as Outlook and Lotus Notes write them
+// give the right offsets: a TZID whose commas the VTIMEZONE escapes and
+// the DTSTART's quoted parameter does not.
+func TestVTimezoneQuirks(t *testing.T) {
+	cal, err := Parse(readFixture(t, "vtimezone-quirks.ics"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]time.Time{
+		"escaped-tzid@quirks.example.org": time.Date(2025, 10, 31, 1, 30, 0, 0, time.UTC),
+	}
+	if len(cal.Entries) != len(want) {
+		t.Fatalf("%d entries, want %d", len(cal.Entries), len(want))
+	}
+	for _, e := range cal.Entries {
+		if !e.Start.Equal(want[e.GUID]) {
+			t.Errorf("%s: start %v, want %v", e.GUID, e.Start.UTC(), want[e.GUID])
+		}
+	}
+}
+
 func TestCleanAndRefuse(t *testing.T) {
 	tests := []struct {
 		name    string

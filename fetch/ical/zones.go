@@ -22,7 +22,10 @@ func newZones(cal *goical.Component) *zones {
 	z := &zones{defs: map[string]*goical.Component{}, floating: time.UTC}
 	for _, c := range cal.Children {
 		if c.Name == goical.CompTimezone {
-			if id := strings.TrimSpace(value(c.Props.Get(goical.PropTimezoneID))); id != "" {
+			// TZID is a TEXT value: Outlook escapes the commas of its
+			// display names (TZID:Kuala Lumpur\, Singapore) that a
+			// DTSTART's quoted parameter writes plainly.
+			if id := strings.TrimSpace(text(c.Props.Get(goical.PropTimezoneID))); id != "" {
 				z.defs[id] = c
 			}
 		}
