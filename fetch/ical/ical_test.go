@@ -82,14 +82,17 @@ func TestParseCalendar(t *testing.T) {
 
 // TestVTimezoneQuirks: VTIMEZONEs as Outlook and Lotus Notes write them
 // give the right offsets: a TZID whose commas the VTIMEZONE escapes and
-// the DTSTART's quoted parameter does not.
+// the DTSTART's quoted parameter does not, and yearly rules that name the
+// hour and minute of the change.
 func TestVTimezoneQuirks(t *testing.T) {
 	cal, err := Parse(readFixture(t, "vtimezone-quirks.ics"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := map[string]time.Time{
-		"escaped-tzid@quirks.example.org": time.Date(2025, 10, 31, 1, 30, 0, 0, time.UTC),
+		"escaped-tzid@quirks.example.org":       time.Date(2025, 10, 31, 1, 30, 0, 0, time.UTC),
+		"byhour-rule@quirks.example.org":        time.Date(2025, 6, 12, 13, 0, 0, 0, time.UTC),
+		"byhour-rule-winter@quirks.example.org": time.Date(2025, 12, 4, 14, 0, 0, 0, time.UTC),
 	}
 	if len(cal.Entries) != len(want) {
 		t.Fatalf("%d entries, want %d", len(cal.Entries), len(want))

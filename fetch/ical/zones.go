@@ -165,9 +165,10 @@ func parseOffset(s string) (int, bool) {
 }
 
 // yearlyOnly admits the rules time zones use (a month and a weekday of it,
-// once a year) and nothing whose expansion a hostile file could make
-// expensive.
+// once a year, at most one hour, minute and second of the day: Lotus Notes
+// writes BYHOUR=2;BYMINUTE=0) and nothing whose expansion a hostile file
+// could make expensive.
 func yearlyOnly(o *rrule.ROption) bool {
-	return o.Freq == rrule.YEARLY && o.Interval <= 1 && len(o.Byhour) == 0 && len(o.Byminute) == 0 &&
-		len(o.Bysecond) == 0 && len(o.Byyearday) == 0 && len(o.Byweekno) == 0 && len(o.Bysetpos) == 0 && len(o.Bymonthday) <= 7
+	return o.Freq == rrule.YEARLY && o.Interval <= 1 && len(o.Byhour) <= 1 && len(o.Byminute) <= 1 &&
+		len(o.Bysecond) <= 1 && len(o.Byyearday) == 0 && len(o.Byweekno) == 0 && len(o.Bysetpos) == 0 && len(o.Bymonthday) <= 7
 }
