@@ -137,8 +137,19 @@ func parseDate(s string) (t time.Time, allDay, ok bool) {
 	if s == "" {
 		return time.Time{}, false, false
 	}
-	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02 15:04:05", "2006-01-02 15:04", "2006-01-02T15:04:05.999999999Z07:00"} {
-		if t, err := time.Parse(layout, s); err == nil && plausible(t) {
+	// ISO 8601 and the forms microformats2 parsers accept: a space or a
+	// lower-case t between date and time, and offsets without a colon
+	// (+0200) or without minutes (+02), which RFC 3339 alone would lose.
+	iso := s
+	if m := isoSpaceTime.FindStringSubmatchIndex(iso); m != nil {
+		iso = iso[:m[2]] + "T" + iso[m[3]:]
+	}
+	if n := len(iso); n > 0 && iso[n-1] == 'z' {
+		iso = iso[:n-1] + "Z"
+	}
+	for _, layout := range []string{time.RFC3339, "2006-01-02T15:04Z07:00", "2006-01-02T15:04:05", "2006-01-02T15:04", "2006-01-02T15:04:05.999999999Z07:00",
+		"2006-01-02T15:04:05Z0700", "2006-01-02T15:04Z0700", "2006-01-02T15:04:05.999999999Z0700", "2006-01-02T15:04:05Z07", "2006-01-02T15:04Z07"} {
+		if t, err := time.Parse(layout, iso); err == nil && plausible(t) {
 			return t, false, true
 		}
 	}
@@ -149,6 +160,10 @@ func parseDate(s string) (t time.Time, allDay, ok bool) {
 	}
 	return time.Time{}, false, false
 }
+
+// isoSpaceTime finds the separator of "2025-06-12 19:00" or
+// "2025-06-12t19:00": group 1 is the separator.
+var isoSpaceTime = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}( |t)\d{2}:\d{2}`)
 
 func plausible(t time.Time) bool { return t.Year() > 1970 && t.Year() < 10000 }
 

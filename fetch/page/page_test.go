@@ -152,6 +152,37 @@ func TestCompileSelect(t *testing.T) {
 	}
 }
 
+// TestParseDate: the date-time forms real pages write (microformats2
+// tests, event plugins) keep their time and offset.
+func TestParseDate(t *testing.T) {
+	pst := time.FixedZone("", -8*3600)
+	tests := []struct {
+		in     string
+		want   time.Time
+		allDay bool
+	}{
+		{"2009-06-26T19:00:00-08:00", time.Date(2009, 6, 26, 19, 0, 0, 0, pst), false},
+		{"2009-06-26T19:00-0800", time.Date(2009, 6, 26, 19, 0, 0, 0, pst), false},
+		{"2009-06-26T19:00:00+0800", time.Date(2009, 6, 26, 11, 0, 0, 0, time.UTC), false},
+		{"2009-06-26T19:00-08", time.Date(2009, 6, 26, 19, 0, 0, 0, pst), false},
+		{"2009-06-26 19:00:00-08:00", time.Date(2009, 6, 26, 19, 0, 0, 0, pst), false},
+		{"2009-06-26 19:00:00-0800", time.Date(2009, 6, 26, 19, 0, 0, 0, pst), false},
+		{"2009-06-26 19:00Z", time.Date(2009, 6, 26, 19, 0, 0, 0, time.UTC), false},
+		{"2009-06-26t19:00:00z", time.Date(2009, 6, 26, 19, 0, 0, 0, time.UTC), false},
+		{"2009-06-26 19:00", time.Date(2009, 6, 26, 19, 0, 0, 0, time.UTC), false},
+		{"2009-06-26", time.Date(2009, 6, 26, 0, 0, 0, 0, time.UTC), true},
+		{"12 June 2025", time.Date(2025, 6, 12, 0, 0, 0, 0, time.UTC), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, allDay, ok := parseDate(tt.in)
+			if !ok || !got.Equal(tt.want) || allDay != tt.allDay {
+				t.Errorf("parseDate(%q) = %v, %v, %v; want %v, %v", tt.in, got, allDay, ok, tt.want, tt.allDay)
+			}
+		})
+	}
+}
+
 func TestISODuration(t *testing.T) {
 	tests := []struct {
 		in   string
