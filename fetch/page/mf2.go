@@ -1,7 +1,11 @@
 package page
 
 import (
+	"cmp"
+	"fmt"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/PuerkitoBio/goquery"
@@ -73,7 +77,11 @@ func (r *reader) mf2Entry(root *goquery.Selection) (talkstream.Entry, bool) {
 	}
 	if root.HasClass("h-event") {
 		e.Kind = talkstream.KindTalk
-		when(&e, props.date("dt-start"), props.date("dt-end"))
+		start, end := props.date("dt-start"), props.date("dt-end")
+		if len(start) >= 10 && mf2TimeFirst.MatchString(end) {
+			end = start[:10] + " " + end // mf2: an end without a date is on the start's
+		}
+		when(&e, start, end)
 		if d := isoDuration(props.date("dt-duration")); d > 0 && e.Duration == 0 {
 			e.Duration = d
 		}
@@ -161,6 +169,9 @@ func (p mf2PropSet) url(key string) string {
 
 func (p mf2PropSet) date(key string) string {
 	if s := p[key]; len(s) > 0 {
+		if v := valueClassDate(s[0]); v != "" {
+			return v
+		}
 		for _, a := range []string{"datetime", "title", "value"} {
 			if v, ok := s[0].Attr(a); ok {
 				return v
@@ -169,6 +180,92 @@ func (p mf2PropSet) date(key string) string {
 		return s[0].Text()
 	}
 	return ""
+}
+
+// valueClassDate reads a dt- property written with the value-class
+// pattern (<span class="dt-start"><time class="value" datetime="2025-06-12">
+// 12 June</time> at <span class="value">7pm</span></span>, or a
+// value-title's title): the date, time and zone its value elements give,
+// joined as parseDate reads them. A time alone is returned as it is, for
+// dt-end to take the start's date; "" when there are no value elements.
+func valueClassDate(prop *goquery.Selection) string {
+	var date, clock, zone string
+	prop.Find(".value, .value-title").Each(func(_ int, v *goquery.Selection) {
+		part := ""
+		switch {
+		case v.HasClass("value-title"):
+			part = v.AttrOr("title", "")
+		case goquery.NodeName(v) == "img" || goquery.NodeName(v) == "area":
+			part = v.AttrOr("alt", "")
+		case goquery.NodeName(v) == "data":
+			part = v.AttrOr("value", v.Text())
+		case goquery.NodeName(v) == "abbr":
+			part = v.AttrOr("title", v.Text())
+		case goquery.NodeName(v) == "time" || goquery.NodeName(v) == "ins" || goquery.NodeName(v) == "del":
+			part = v.AttrOr("datetime", v.Text())
+		default:
+			part = v.Text()
+		}
+		part = strings.TrimSpace(part)
+		if m := mf2DateTime.FindStringSubmatch(part); m != nil && date == "" && clock == "" {
+			date, clock, zone = m[1], m[2], m[3]
+			return
+		}
+		if date == "" && mf2DateOnly.MatchString(part) {
+			date = part
+			return
+		}
+		if c, z, ok := mf2Clock(part); ok && clock == "" {
+			clock = c
+			if zone == "" {
+				zone = z
+			}
+			return
+		}
+		if zone == "" && mf2Zone.MatchString(part) {
+			zone = part
+		}
+	})
+	switch {
+	case date != "" && clock != "":
+		return date + " " + clock + zone
+	case date != "":
+		return date
+	}
+	return clock + zone
+}
+
+var (
+	mf2TimeFirst = regexp.MustCompile(`^\d{2}:\d{2}`)
+	mf2DateOnly  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	mf2DateTime  = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})[ Tt](\d{2}:\d{2}(?::\d{2})?)(Z|z|[+-]\d{2}(?::?\d{2})?)?$`)
+	mf2Zone      = regexp.MustCompile(`^(?:Z|z|[+-]\d{2}(?::?\d{2})?)$`)
+	mf2ClockRE   = regexp.MustCompile(`^(\d{1,2})(?::(\d{2}))?(?::(\d{2}))?\s*(?:([aApP])\.?[mM]\.?)?\s*(Z|z|[+-]\d{2}(?::?\d{2})?)?$`)
+)
+
+// mf2Clock reads a time of day as the value-class pattern allows it
+// (19:00, 19:00:00-08:00, 7pm, 07:00:00am): 24-hour HH:MM:SS and its zone.
+func mf2Clock(s string) (clock, zone string, ok bool) {
+	m := mf2ClockRE.FindStringSubmatch(s)
+	if m == nil || (m[2] == "" && m[4] == "") {
+		return "", "", false // a bare number is no time
+	}
+	h, _ := strconv.Atoi(m[1])
+	switch strings.ToLower(m[4]) {
+	case "p":
+		if h < 12 {
+			h += 12
+		}
+	case "a":
+		if h == 12 {
+			h = 0
+		}
+	}
+	mi, sec := cmp.Or(m[2], "00"), cmp.Or(m[3], "00")
+	if h > 23 || mi > "59" || sec > "59" {
+		return "", "", false
+	}
+	return fmt.Sprintf("%02d:%s:%s", h, mi, sec), m[5], true
 }
 
 // mf2Text is a p- property's value: an abbr's title, a data's value, an

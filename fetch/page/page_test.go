@@ -110,6 +110,10 @@ func TestPages(t *testing.T) {
 					allDay: true, speakers: []string{"Hannes Mehnert"}},
 				{title: "A talk with a hostile link"},
 			}},
+		{"microformats2 value-class dates", "hevent-value-class.html", "https://meetups.example.org/", nil, FormatMF2, []want{
+			{title: "Unikernels after dark", start: time.Date(2025, 6, 12, 19, 0, 0, 0, time.FixedZone("", -7*3600)), duration: 150 * time.Minute, kind: talkstream.KindTalk},
+			{title: "Retreat planning", start: time.Date(2025, 9, 3, 0, 0, 0, 0, time.UTC), allDay: true, kind: talkstream.KindTalk},
+		}},
 		{"a page with nothing", "advertises-feed.html", "https://blog.example.org/", nil, "", nil},
 	}
 	for _, tt := range tests {
