@@ -55,6 +55,18 @@ func (r *reader) mf2Entry(root *goquery.Selection) (talkstream.Entry, bool) {
 		// heading or link inside the root.
 		e.Title = oneLine(firstNonEmpty(root.Find("h1, h2, h3, h4, h5, h6").First().Text(), impliedLinkText(root)))
 	}
+	if e.Title == "" {
+		// A root that is itself the link (<a class="h-event" href=…>Name</a>)
+		// or an abbr or image is named by its text, title or alt.
+		switch goquery.NodeName(root) {
+		case "a":
+			e.Title = oneLine(root.Text())
+		case "abbr":
+			e.Title = oneLine(root.AttrOr("title", root.Text()))
+		case "img", "area":
+			e.Title = oneLine(root.AttrOr("alt", ""))
+		}
+	}
 	if e.Link == "" {
 		e.Link = r.link(impliedURL(root))
 	}

@@ -114,6 +114,9 @@ func TestPages(t *testing.T) {
 			{title: "Unikernels after dark", start: time.Date(2025, 6, 12, 19, 0, 0, 0, time.FixedZone("", -7*3600)), duration: 150 * time.Minute, kind: talkstream.KindTalk},
 			{title: "Retreat planning", start: time.Date(2025, 9, 3, 0, 0, 0, 0, time.UTC), allDay: true, kind: talkstream.KindTalk},
 		}},
+		{"microformats2 root that is a link", "hevent-link.html", "https://meetups.example.org/", nil, FormatMF2, []want{
+			{title: "Unikernel night 2025", link: "https://meetups.example.org/2025/unikernel-night", kind: talkstream.KindTalk},
+		}},
 		{"a page with nothing", "advertises-feed.html", "https://blog.example.org/", nil, "", nil},
 	}
 	for _, tt := range tests {
