@@ -5,23 +5,32 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
+	"time"
 
 	"github.com/talkstream/talkstream"
 )
 
 // The frab/c3voc schedule JSON: {"schedule": {"conference": {…, "days":
-// [{"date", "rooms": {"Room": [event…]}}]}}}. Fields of an unexpected type
-// are read as absent rather than failing the whole schedule (loose).
+// [{"date", "rooms": {"Room": [event…]}}]}}}, or c3voc's schedule 2.0 (the
+// CCC hub's), whose talks are one list, {"schedule": {"conference": {…},
+// "events": [event…]}}. Fields of an unexpected type are read as absent
+// rather than failing the whole schedule (loose).
 type jsonSchedule struct {
 	Schedule *struct {
-		BaseURL    loose `json:"base_url"`
+		BaseURL    loose             `json:"base_url"`
+		Events     []json.RawMessage `json:"events"`
 		Conference struct {
 			Title        loose `json:"title"`
 			Acronym      loose `json:"acronym"`
 			Start        loose `json:"start"`
 			BaseURL      loose `json:"base_url"`
 			TimeZoneName loose `json:"time_zone_name"`
-			Days         []struct {
+			Tracks       []struct {
+				Name loose `json:"name"`
+				Slug loose `json:"slug"`
+			} `json:"tracks"`
+			Days []struct {
 				Date  loose                        `json:"date"`
 				Rooms map[string][]json.RawMessage `json:"rooms"`
 			} `json:"days"`
@@ -62,6 +71,56 @@ type jsonEvent struct {
 		Link loose `json:"link"`
 	} `json:"recording"`
 	VideoDownloadURL loose `json:"video_download_url"`
+}
+
+// jsonEvent2 is an event of schedule 2.0: its start and end with their
+// offsets, its room and track as objects, its people as participants.
+type jsonEvent2 struct {
+	jsonEvent
+	End          loose      `json:"end"`
+	Room         nameOrText `json:"room"`
+	Track        nameOrText `json:"track"`
+	Participants []struct {
+		Name       loose `json:"name"`
+		PublicName loose `json:"public_name"`
+	} `json:"participants"`
+}
+
+// nameOrText is a string, or an object read by its name (else its slug).
+type nameOrText string
+
+func (n *nameOrText) UnmarshalJSON(b []byte) error {
+	var obj struct {
+		Name loose `json:"name"`
+		Slug loose `json:"slug"`
+	}
+	var l loose
+	if json.Unmarshal(b, &obj) == nil {
+		*n = nameOrText(firstNonEmpty(string(obj.Name), string(obj.Slug)))
+	} else if json.Unmarshal(b, &l) == nil {
+		*n = nameOrText(l)
+	}
+	return nil
+}
+
+func (ev *jsonEvent2) talk() talk {
+	ev.jsonEvent.Room, ev.jsonEvent.Track = loose(ev.Room), loose(ev.Track)
+	if ev.jsonEvent.Date == "" {
+		ev.jsonEvent.Date = ev.jsonEvent.Start
+	}
+	t := ev.jsonEvent.talk("", "")
+	t.start = ""
+	for _, p := range ev.Participants {
+		t.persons = append(t.persons, firstNonEmpty(string(p.PublicName), string(p.Name)))
+	}
+	if t.duration == "" {
+		start, err1 := time.Parse(time.RFC3339, strings.TrimSpace(t.date))
+		end, err2 := time.Parse(time.RFC3339, strings.TrimSpace(string(ev.End)))
+		if d := end.Sub(start); err1 == nil && err2 == nil && d > 0 {
+			t.duration = fmt.Sprintf("%d:%02d:%02d", int(d.Hours()), int(d.Minutes())%60, int(d.Seconds())%60)
+		}
+	}
+	return t
 }
 
 // loose is a JSON string, number or boolean read as text; anything else
@@ -128,6 +187,25 @@ func ParseJSON(data []byte) (*Schedule, error) {
 				talks = append(talks, ev.talk(string(day.Date), name))
 			}
 		}
+	}
+	trackNames := map[string]string{} // schedule 2.0 names an event's track by its slug
+	for _, tr := range conf.Tracks {
+		if tr.Slug != "" && tr.Name != "" {
+			trackNames[string(tr.Slug)] = string(tr.Name)
+		}
+	}
+	for _, raw := range s.Schedule.Events {
+		if len(talks) > maxTalks {
+			break
+		}
+		var ev jsonEvent2
+		if json.Unmarshal(raw, &ev) != nil {
+			continue
+		}
+		if name, ok := trackNames[string(ev.Track)]; ok {
+			ev.Track = nameOrText(name)
+		}
+		talks = append(talks, ev.talk())
 	}
 	return collect(c, talks)
 }

@@ -52,6 +52,43 @@ func TestXMLAndJSONTwins(t *testing.T) {
 	}
 }
 
+// A schedule 2.0 (the CCC hub's: one list of events with start and end,
+// rooms and tracks as objects, participants) gives the entries of the same
+// programme in the older XML.
+func TestSchedule2JSON(t *testing.T) {
+	x, err := ParseXML(readFixture(t, "schedule.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := ParseJSON(readFixture(t, "schedule2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	byGUID := func(es []talkstream.Entry) map[string]talkstream.Entry {
+		out := map[string]talkstream.Entry{}
+		for _, e := range es {
+			out[e.GUID] = e
+		}
+		return out
+	}
+	xs, js := byGUID(x.Entries), byGUID(j.Entries)
+	if len(xs) != 5 || len(js) != 5 {
+		t.Fatalf("entries: xml %d, schedule 2.0 %d, want 5", len(xs), len(js))
+	}
+	for guid, xe := range xs {
+		t.Run(guid, func(t *testing.T) {
+			je := js[guid]
+			if !je.Start.Equal(xe.Start) || !je.Published.Equal(xe.Published) {
+				t.Errorf("start %v, want %v", je.Start, xe.Start)
+			}
+			je.Start, je.Published, xe.Start, xe.Published = time.Time{}, time.Time{}, time.Time{}, time.Time{}
+			if !reflect.DeepEqual(xe, je) {
+				t.Errorf("xml and schedule 2.0 differ:\n%+v\n%+v", xe, je)
+			}
+		})
+	}
+}
+
 func TestScheduleTalks(t *testing.T) {
 	brussels, err := time.LoadLocation("Europe/Brussels")
 	if err != nil {
@@ -172,6 +209,7 @@ func FuzzParseXML(f *testing.F) {
 
 func FuzzParseJSON(f *testing.F) {
 	f.Add(readFixture(f, "schedule.json"))
+	f.Add(readFixture(f, "schedule2.json"))
 	f.Add([]byte(`{"schedule":{"conference":{"days":[{"rooms":{"a":[{"title":1,"persons":[{}],"links":[{"url":"//x"}]}]}}]}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if s, err := ParseJSON(data); err == nil {
