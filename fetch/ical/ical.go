@@ -43,8 +43,12 @@ func Is(data []byte) bool {
 	return len(data) >= 15 && strings.EqualFold(string(data[:15]), "BEGIN:VCALENDAR")
 }
 
-// Parse reads a calendar.
-func Parse(data []byte) (cal *Calendar, err error) {
+// Parse reads a calendar, its recurring events as their occurrences
+// around now.
+func Parse(data []byte) (*Calendar, error) { return ParseAt(data, time.Now()) }
+
+// ParseAt reads a calendar as of now.
+func ParseAt(data []byte, now time.Time) (cal *Calendar, err error) {
 	clean, err := clean(data)
 	if err != nil {
 		return nil, err
@@ -62,6 +66,8 @@ func Parse(data []byte) (cal *Calendar, err error) {
 	}
 	z := newZones(c.Component)
 	out := &Calendar{Title: text(c.Props.Get("X-WR-CALNAME"))}
+	rewritten := rewrittenOccurrences(c.Children)
+	budget := recurBudget
 	for _, comp := range c.Children {
 		if comp.Name != goical.CompEvent {
 			continue
@@ -79,9 +85,61 @@ func Parse(data []byte) (cal *Calendar, err error) {
 			out.Skipped++
 			continue
 		}
+		if s, ok := recurrence(comp); ok {
+			if occ := occurrenceEntries(e, s, z, rewritten[e.GUID], now, &budget); len(occ) > 0 {
+				out.Entries = append(out.Entries, occ[:min(len(occ), maxEvents-len(out.Entries))]...)
+				continue
+			}
+		}
 		out.Entries = append(out.Entries, e)
 	}
 	return out, nil
+}
+
+// occurrenceEntries makes an entry of each occurrence of a recurring event
+// near now, but those the calendar rewrites (rewritten, by wall-clock
+// start). An occurrence's id is the event's UID and its start, as a
+// RECURRENCE-ID names it; the first keeps the bare UID, which the event
+// had before its occurrences were read.
+func occurrenceEntries(e talkstream.Entry, s *series, z *zones, rewritten map[time.Time]bool, now time.Time, budget *int) []talkstream.Entry {
+	var out []talkstream.Entry
+	for _, v := range s.occurrences(now, budget) {
+		if t, _, _ := wallClock(v); rewritten[t] {
+			continue
+		}
+		start, allDay, ok := z.when(s.occurrence(v))
+		if !ok {
+			continue
+		}
+		o := e
+		o.Categories = append([]string(nil), e.Categories...)
+		o.Start, o.AllDay, o.Published = start, allDay, start
+		if o.GUID != "" && v != strings.TrimSpace(s.start.Value) {
+			o.GUID += "/" + v
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// rewrittenOccurrences finds, by UID, the occurrences of recurring events
+// that the calendar writes again as events of their own (RECURRENCE-ID).
+func rewrittenOccurrences(events []*goical.Component) map[string]map[time.Time]bool {
+	out := map[string]map[time.Time]bool{}
+	for _, c := range events {
+		rid := c.Props.Get(goical.PropRecurrenceID)
+		if c.Name != goical.CompEvent || rid == nil {
+			continue
+		}
+		uid := strings.TrimSpace(value(c.Props.Get(goical.PropUID)))
+		if t, _, ok := wallClock(rid.Value); ok && uid != "" {
+			if out[uid] == nil {
+				out[uid] = map[time.Time]bool{}
+			}
+			out[uid][t] = true
+		}
+	}
+	return out
 }
 
 func entry(c *goical.Component, z *zones) (talkstream.Entry, bool) {

@@ -1,6 +1,7 @@
 package ical
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -136,10 +137,14 @@ func TestCleanAndRefuse(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	f.Add(readFixture(f, demoFeeds+"meetups.ics"))
 	f.Add([]byte("BEGIN:VCALENDAR\nBEGIN:VEVENT\nDTSTART;TZID=\"a:b\":2025\nDURATION:P99999W\nCATEGORIES:a\\,b,\\\nEND:VEVENT"))
+	f.Add(readFixture(f, "recurring.ics"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		cal, err := Parse(data)
+		cal, err := ParseAt(data, time.Date(2026, 1, 10, 0, 0, 0, 0, time.UTC))
 		if err != nil {
 			return
+		}
+		if len(cal.Entries) > maxEvents {
+			t.Errorf("%d entries, more than %d", len(cal.Entries), maxEvents)
 		}
 		for _, e := range cal.Entries {
 			if e.Title == "" && e.Link == "" {
@@ -147,4 +152,101 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestRecurring: a weekly meetup whose first night is years old is its
+// nights of the year past and the half year ahead, at its local hour on
+// both sides of summer time, without its EXDATEs and with the night the
+// calendar rewrites read from the rewrite. A series that ended long ago
+// stays at its first date; one more often than daily is not expanded.
+func TestRecurring(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	now := time.Date(2026, 1, 10, 12, 0, 0, 0, time.UTC)
+	cal, err := ParseAt(readFixture(t, "recurring.ics"), now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byGUID := map[string]time.Time{}
+	var weekly int
+	for _, e := range cal.Entries {
+		byGUID[e.GUID] = e.Start
+		if strings.HasPrefix(e.GUID, "weekly@meetups.example.org/") && e.Title != "OCaml hack night: MirageOS special" {
+			weekly++
+			if e.Title != "OCaml hack night" || e.Duration != 2*time.Hour || e.Location != "The Pub, Cambridge" || !e.Published.Equal(e.Start) {
+				t.Errorf("occurrence %+v", e)
+			}
+			if l := e.Start.In(london); l.Hour() != 19 || l.Weekday() != time.Tuesday {
+				t.Errorf("occurrence at %v, want Tuesdays 19:00 in London", l)
+			}
+			if e.Start.Before(now.Add(-recurPast)) || e.Start.After(now.Add(recurAhead)) {
+				t.Errorf("occurrence at %v, outside the window", e.Start)
+			}
+		}
+	}
+	// 78 Tuesdays from 2025-01-14 to 2026-07-07, less two EXDATEs and
+	// the rewritten night.
+	if weekly != 75 {
+		t.Errorf("%d weekly occurrences, want 75", weekly)
+	}
+	for _, gone := range []string{"20251223T190000", "20251230T190000"} {
+		if _, ok := byGUID["weekly@meetups.example.org/"+gone]; ok {
+			t.Errorf("excluded occurrence %s is there", gone)
+		}
+	}
+	if got, want := byGUID["weekly@meetups.example.org/20260113T190000"], time.Date(2026, 1, 13, 18, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("the rewritten night at %v, want the rewrite's %v", got, want)
+	}
+	if got, want := byGUID["weekly@meetups.example.org/20250715T190000"], time.Date(2025, 7, 15, 18, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("a summer night at %v, want %v", got, want)
+	}
+	if got, want := byGUID["weekly@meetups.example.org/20260106T190000"], time.Date(2026, 1, 6, 19, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("a winter night at %v, want %v", got, want)
+	}
+	if got := byGUID["weekly@meetups.example.org"]; !got.IsZero() {
+		t.Errorf("the series' first night (2020) is there at %v", got)
+	}
+	if got, want := byGUID["monthly-ended@meetups.example.org"], time.Date(2019, 3, 1, 12, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("the ended series at %v, want its first date %v", got, want)
+	}
+	if got, want := byGUID["hourly@meetups.example.org"], time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC); !got.Equal(want) {
+		t.Errorf("the hourly series at %v, want its first date %v", got, want)
+	}
+	var rewrite int
+	for _, e := range cal.Entries {
+		if strings.HasSuffix(e.GUID, "/20260113T190000") {
+			rewrite++
+		}
+	}
+	if rewrite != 1 {
+		t.Errorf("%d entries for the rewritten night, want the rewrite alone", rewrite)
+	}
+}
+
+// TestRecurringBudget: a calendar of many daily series from 1971, and of
+// rules no date meets (the 31st of February, the first Monday on the
+// 20th), costs a bounded number of steps, and every series still gives an
+// entry.
+func TestRecurringBudget(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+	const n = 600
+	rules := []string{"FREQ=DAILY", "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31", "FREQ=MONTHLY;BYDAY=1MO;BYMONTHDAY=20"}
+	for i := range n {
+		fmt.Fprintf(&b, "BEGIN:VEVENT\r\nUID:%d@x\r\nSUMMARY:Series %d\r\nDTSTART:19710101T090000Z\r\nRRULE:%s\r\nEND:VEVENT\r\n", i, i, rules[i%len(rules)])
+	}
+	b.WriteString("END:VCALENDAR\r\n")
+	cal, err := ParseAt([]byte(b.String()), time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range cal.Entries {
+		seen[e.Title] = true
+	}
+	if len(seen) != n {
+		t.Errorf("%d of %d series have an entry", len(seen), n)
+	}
 }
